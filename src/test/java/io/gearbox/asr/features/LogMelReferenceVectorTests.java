@@ -30,11 +30,13 @@ class LogMelReferenceVectorTests {
     void matchesEveryReferenceFileExportedByTheRecipe() throws Exception {
         List<Path> files = referenceFiles();
         assumeThat(files).as("reference vectors on the test classpath under " + REFERENCE_DIR).isNotEmpty();
-        LogMelExtractor extractor = new LogMelExtractor(FeatureConfig.defaults());
         for (Path file : files) {
             Map<?, ?> json = (Map<?, ?>) MiniJson.parse(Files.readString(file, StandardCharsets.UTF_8));
+            FeatureConfig config = json.get("config") instanceof Map<?, ?> exported ? config(exported, file)
+                    : FeatureConfig.defaults();
             assertThat(((Number) json.get("sample_rate")).intValue()).as(file.toString())
-                    .isEqualTo(extractor.config().sampleRate());
+                    .isEqualTo(config.sampleRate());
+            LogMelExtractor extractor = new LogMelExtractor(config);
             float[] samples = toFloats((List<?>) json.get("samples"));
             List<?> expected = (List<?>) json.get("features");
 
@@ -64,6 +66,25 @@ class LogMelReferenceVectorTests {
         try (Stream<Path> paths = Files.list(Path.of(url.toURI()))) {
             return paths.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList();
         }
+    }
+
+    /** The feature configuration the recipe wrote next to the vectors, in the manifest's vocabulary. */
+    private static FeatureConfig config(Map<?, ?> json, Path file) {
+        assertThat(json.get("type")).as("feature type in %s", file.getFileName()).isEqualTo("log-mel");
+        assertThat(json.get("window")).as("window in %s", file.getFileName()).isEqualTo("hann-periodic");
+        assertThat(json.get("mel_scale")).as("mel scale in %s", file.getFileName()).isEqualTo("htk");
+        FeatureConfig config = new FeatureConfig(16000, number(json, "num_mel_bins").intValue(),
+                number(json, "frame_length").intValue(), number(json, "frame_shift").intValue(),
+                number(json, "fft_size").intValue(), number(json, "low_freq").doubleValue(),
+                number(json, "high_freq").doubleValue(), number(json, "log_offset").doubleValue());
+        // The shipped models all use the contract's defaults; a change there should be a deliberate one.
+        assertThat(config).as("feature configuration in %s", file.getFileName()).isEqualTo(FeatureConfig.defaults());
+        return config;
+    }
+
+    private static Number number(Map<?, ?> json, String key) {
+        assertThat(json.get(key)).as(key).isInstanceOf(Number.class);
+        return (Number) json.get(key);
     }
 
     private static float[] toFloats(List<?> values) {
