@@ -1,0 +1,139 @@
+"""Transformer-CTC encoder with exits: convolutional 8x subsampling, pre-LayerNorm Transformer layers,
+a shared final LayerNorm and a shared CTC head. `forward(..., exits)` returns log-probabilities at every
+requested depth (intermediate CTC); `Exit` wraps a chosen list of layers as one deployable model.
+
+Stochastic depth (as in ESPnet's encoder layer): in training, layer l is skipped whole with probability
+p_l = p_max * l / L; when kept, its residual branches are scaled by 1 / (1 - p_l). At inference every kept
+layer runs unscaled, so any subset of layers is a valid model.
+"""
+import math
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class ConvSubsampling(nn.Module):
+    """Three 3x3 convolutions with stride 2 over (time, frequency): 8x fewer frames, 80 ms per output frame."""
+
+    def __init__(self, n_mels, d_model, channels=32):
+        super().__init__()
+        self.conv = nn.Sequential(
+            nn.Conv2d(1, channels, 3, 2), nn.ReLU(),
+            nn.Conv2d(channels, channels, 3, 2), nn.ReLU(),
+            nn.Conv2d(channels, channels, 3, 2), nn.ReLU())
+        f = n_mels
+        for _ in range(3):
+            f = (f - 3) // 2 + 1
+        self.out = nn.Linear(channels * f, d_model)
+
+    @staticmethod
+    def output_lengths(lengths):
+        for _ in range(3):
+            lengths = torch.div(lengths - 3, 2, rounding_mode="floor") + 1
+        return lengths
+
+    def forward(self, x):  # [B, T, F] -> [B, T', D]
+        x = self.conv(x.unsqueeze(1))
+        b, c, t, f = x.shape
+        return self.out(x.transpose(1, 2).reshape(b, t, c * f))
+
+
+def sinusoidal_positions(length, d_model, device):
+    pos = torch.arange(length, device=device, dtype=torch.float32).unsqueeze(1)
+    div = torch.exp(torch.arange(0, d_model, 2, device=device, dtype=torch.float32) * (-math.log(10000.0) / d_model))
+    angles = pos * div
+    return torch.stack([angles.sin(), angles.cos()], dim=-1).reshape(length, d_model)
+
+
+class EncoderLayer(nn.Module):
+    def __init__(self, d_model, heads, ff, dropout):
+        super().__init__()
+        self.heads = heads
+        self.norm1 = nn.LayerNorm(d_model)
+        self.qkv = nn.Linear(d_model, 3 * d_model)
+        self.proj = nn.Linear(d_model, d_model)
+        self.norm2 = nn.LayerNorm(d_model)
+        self.ff = nn.Sequential(nn.Linear(d_model, ff), nn.ReLU(), nn.Dropout(dropout), nn.Linear(ff, d_model))
+        self.drop = nn.Dropout(dropout)
+
+    def attention(self, x, pad_mask):
+        b, t, d = x.shape
+        q, k, v = self.qkv(x).reshape(b, t, 3, self.heads, d // self.heads).permute(2, 0, 3, 1, 4)
+        scores = (q @ k.transpose(-1, -2)) / math.sqrt(d // self.heads)
+        scores = scores.masked_fill(pad_mask[:, None, None, :], -1e4)
+        out = (F.softmax(scores, dim=-1) @ v).transpose(1, 2).reshape(b, t, d)
+        return self.proj(out)
+
+    def forward(self, x, pad_mask, scale=1.0):
+        x = x + scale * self.drop(self.attention(self.norm1(x), pad_mask))
+        return x + scale * self.drop(self.ff(self.norm2(x)))
+
+
+class CtcEncoder(nn.Module):
+    def __init__(self, vocab_size, n_mels=80, d_model=144, heads=4, ff=576, layers=12, dropout=0.1,
+                 stochastic_depth=0.1):
+        super().__init__()
+        self.config = dict(vocab_size=vocab_size, n_mels=n_mels, d_model=d_model, heads=heads, ff=ff, layers=layers,
+                           dropout=dropout, stochastic_depth=stochastic_depth)
+        self.register_buffer("feat_mean", torch.zeros(n_mels))
+        self.register_buffer("feat_istd", torch.ones(n_mels))
+        self.frontend = ConvSubsampling(n_mels, d_model)
+        self.layers = nn.ModuleList(EncoderLayer(d_model, heads, ff, dropout) for _ in range(layers))
+        self.final_norm = nn.LayerNorm(d_model)
+        self.ctc = nn.Linear(d_model, vocab_size)
+        self.drop = nn.Dropout(dropout)
+        self.skip_probs = [stochastic_depth * (i + 1) / layers for i in range(layers)]
+
+    def embed(self, feats, lengths):
+        x = self.frontend((feats - self.feat_mean) * self.feat_istd)
+        out_lengths = ConvSubsampling.output_lengths(lengths)
+        t = x.shape[1]
+        pad_mask = torch.arange(t, device=x.device)[None, :] >= out_lengths[:, None]
+        x = self.drop(x * math.sqrt(x.shape[-1]) + sinusoidal_positions(t, x.shape[-1], x.device))
+        return x, out_lengths, pad_mask
+
+    def head(self, x):
+        return F.log_softmax(self.ctc(self.final_norm(x)), dim=-1)
+
+    def forward(self, feats, lengths, exits, layer_ids=None):
+        """Returns ({depth: log_probs [B, T', V]}, out_lengths). layer_ids selects which layers run (in order)."""
+        x, out_lengths, pad_mask = self.embed(feats, lengths)
+        ids = list(range(len(self.layers))) if layer_ids is None else list(layer_ids)
+        outputs = {}
+        for depth, i in enumerate(ids, start=1):
+            p = self.skip_probs[i]
+            if self.training and p > 0:
+                if torch.rand(()) < p:
+                    if depth in exits:
+                        outputs[depth] = self.head(x)
+                    continue
+                x = self.layers[i](x, pad_mask, 1.0 / (1.0 - p))
+            else:
+                x = self.layers[i](x, pad_mask)
+            if depth in exits:
+                outputs[depth] = self.head(x)
+        return outputs, out_lengths
+
+    def hidden_states(self, feats, lengths):
+        """Inputs to every layer and the last output, for layer-similarity analysis (eval mode)."""
+        x, out_lengths, pad_mask = self.embed(feats, lengths)
+        states = [x]
+        for layer in self.layers:
+            x = layer(x, pad_mask)
+            states.append(x)
+        return states, out_lengths
+
+
+class Exit(nn.Module):
+    """One deployable exit: the front end, the given layers, the shared final LayerNorm and CTC head.
+    Inputs and outputs follow models/MANIFEST.md."""
+
+    def __init__(self, encoder: CtcEncoder, layer_ids):
+        super().__init__()
+        self.encoder = encoder
+        self.layer_ids = list(layer_ids)
+
+    def forward(self, features, feature_lengths):
+        outputs, out_lengths = self.encoder(features, feature_lengths, {len(self.layer_ids)}, self.layer_ids)
+        return outputs[len(self.layer_ids)], out_lengths

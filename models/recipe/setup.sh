@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs what the recipe needs from Debian's packages (PyPI is not needed): PyTorch, torchaudio, ONNX,
+# SentencePiece, and the text-to-speech voices and texts the training data is synthesised from.
+set -euo pipefail
+packages=(python3-torch python3-torchaudio python3-onnx python3-sentencepiece python3-numpy
+          espeak-ng flite festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts
+          fortunes fortunes-min wamerican)
+missing=()
+for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+fi
