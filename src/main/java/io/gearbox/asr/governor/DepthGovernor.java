@@ -1,0 +1,427 @@
+package io.gearbox.asr.governor;
+
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.gearbox.asr.governor.DepthChange.Reason;
+import io.gearbox.asr.governor.DepthPolicy.Decision;
+import io.gearbox.asr.governor.DepthPolicy.Memory;
+import io.gearbox.asr.governor.DepthPolicy.Observation;
+
+/**
+ * Chooses the default exit (encoder depth) from the service's latency, utilisation and queue, so that the p95
+ * of end-to-end latency stays within the objective under load and the full depth is served when there is room.
+ *
+ * <h2>Inputs</h2>
+ * <ul>
+ * <li>{@link #record(RequestSample)} for every completed request, from any thread (wait-free but for a short
+ * lock once per histogram bucket and a few arithmetic operations in the cost model);
+ * <li>{@link #evaluate()} on a fixed schedule (for example every second) from one external scheduler: it reads
+ * the {@link SignalSource}s and the {@link LoadProbe}, then decides under the governor's lock.
+ * </ul>
+ *
+ * <h2>Prediction</h2>
+ * For exit {@code e}, with {@code c(e)} its cost in service seconds per audio second ({@link CostModel}),
+ * {@code q} queued and {@code i} in-flight requests on {@code k} workers, {@code Ā} the mean and {@code A95}
+ * the p95 audio length of the requests in the window:
+ *
+ * <pre>
+ * wait(e)    = c(e) · Ā · max(0, q + i − k + 1) / k      queued work ahead of a new request, per worker
+ * latency(e) = wait(e) + c(e) · A95                      predicted end-to-end latency of a typical request
+ * goal       = latencySlo · predictionTarget
+ * </pre>
+ *
+ * The prediction assumes queued requests run at the exit being considered, which holds when the recognition
+ * layer resolves the depth ({@link #depthFor}) as a worker picks a request up rather than at admission.
+ *
+ * <h2>Policy (mode {@link GovernorMode#AUTO})</h2>
+ * With {@code d} the current exit, {@code P} the p95 of end-to-end latency over the window counting only requests
+ * completed since the last change (and only when at least {@code minSamples} did; otherwise absent), and
+ * {@code U} the largest reading of the healthy steering sources:
+ * <ol>
+ * <li><b>High marks</b> (first that holds gives the reason): {@code P > latencySlo} ({@link Reason#LATENCY}),
+ * {@code latency(d) > latencySlo} ({@link Reason#QUEUE}), {@code U > utilisationHigh}
+ * ({@link Reason#UTILISATION}). Outside the cooldown, jump to the deepest exit shallower than {@code d} with
+ * {@code latency(e) <= goal}, or to the shallowest when none is; such a move may skip several exits.
+ * <li><b>Low marks</b>: {@code P <= latencySlo · latencyLowFraction} (or absent), {@code U <= utilisationLow}
+ * (or absent), the next deeper exit {@code d+} predicted within the goal, {@code latency(d+) <= goal}, and within
+ * the utilisation high mark, {@code U · c(d+) / c(d) <= utilisationHigh}. When they have held at every
+ * evaluation for {@code dwell} and the cooldown is over, step to {@code d+}: one exit, then a new dwell.
+ * <li>Otherwise hold.
+ * </ol>
+ * The gap between the high and low marks, the dwell before each deeper step, the cooldown after every change
+ * and the fresh-evidence rule for {@code P} (a move is never repeated on the latencies that caused it) keep the
+ * depth from flapping.
+ *
+ * <h2>States ({@link PolicyState})</h2>
+ * <pre>
+ *                 high mark, outside cooldown: jump shallower
+ *   HOLDING ───────────────────────────────────────────────▶ COOLING_DOWN ──▶ HOLDING / DWELLING / ...
+ *      │  ▲                                                        ▲
+ *      │  │ a signal above a low mark                              │ dwell elapsed: one step deeper
+ *      ▼  │                                                        │
+ *   DWELLING (all under the low marks, counting dwell) ────────────┘
+ *
+ *   AT_SHALLOWEST: a high mark at the shallowest exit.   AT_DEEPEST: full depth, no high mark.
+ *   PINNED: an operator chose the depth; the signals are still read and shown.
+ * </pre>
+ *
+ * <h2>Operators and requests</h2>
+ * {@link #pin(int)}, {@link #auto()} and {@link #updateSettings(GovernorSettings)} take effect at once
+ * ({@code auto} and {@code updateSettings} re-decide on the last signals). {@link #depthFor} resolves one
+ * request: an explicit depth wins; a latency hint can only make the answer shallower than the default.
+ *
+ * <h2>Threads</h2>
+ * Decisions run under the governor's monitor around the pure {@link DepthPolicy}; the current depth is a
+ * {@code volatile} read, so {@link #depth()} and {@link #depthFor} never block. The governor starts no threads.
+ */
+public final class DepthGovernor {
+
+	private static final System.Logger logger = System.getLogger(DepthGovernor.class.getName());
+
+	/** Buckets in the sliding windows; the window is exact to {@code window / WINDOW_BUCKETS}. */
+	static final int WINDOW_BUCKETS = 10;
+
+	/** Audio length assumed for predictions until a request has been measured. */
+	static final double INITIAL_AUDIO_SECONDS = 5.0;
+
+	/** Weight of a new sample in each exit's cost average once warmed up. */
+	static final double COST_ALPHA = 0.1;
+
+	private final Clock clock;
+
+	private final int[] depths;
+
+	private final CostModel costs;
+
+	private final SignalBoard signalBoard;
+
+	private final List<DepthChangeListener> listeners = new CopyOnWriteArrayList<>();
+
+	private volatile GovernorSettings settings;
+
+	private volatile Windows windows;
+
+	private volatile int depth;
+
+	private volatile GovernorMode mode = GovernorMode.AUTO;
+
+	private volatile Forecast forecast;
+
+	// Guarded by this.
+
+	private int depthIndex;
+
+	private long lastChangeNanos = DepthPolicy.NEVER;
+
+	private long calmSinceNanos = DepthPolicy.NEVER;
+
+	private DepthChange lastChange;
+
+	private PolicyState state = PolicyState.AT_DEEPEST;
+
+	private String lastDecision = "not evaluated yet";
+
+	private double meanAudioSeconds = INITIAL_AUDIO_SECONDS;
+
+	private double p95AudioSeconds = INITIAL_AUDIO_SECONDS;
+
+	private GovernorSnapshot.Signals lastSignals;
+
+	/**
+	 * Creates a governor serving the deepest exit in mode {@link GovernorMode#AUTO}.
+	 * @param exits the exits it may choose, with their prior costs; depths distinct
+	 * @param settings the policy settings
+	 * @param loadProbe the in-flight and queued gauges
+	 * @param sources utilisation signals, possibly none
+	 * @param clock the time source; tests pass a fake one
+	 */
+	public DepthGovernor(List<ExitPrior> exits, GovernorSettings settings, LoadProbe loadProbe,
+			List<SignalSource> sources, Clock clock) {
+		Objects.requireNonNull(exits, "exits");
+		this.settings = Objects.requireNonNull(settings, "settings");
+		Objects.requireNonNull(loadProbe, "loadProbe");
+		Objects.requireNonNull(sources, "sources");
+		this.clock = Objects.requireNonNull(clock, "clock");
+		this.costs = new CostModel(exits, COST_ALPHA);
+		this.depths = this.costs.depths();
+		this.signalBoard = new SignalBoard(sources, loadProbe, 1);
+		this.windows = new Windows(settings.window().toNanos());
+		this.depthIndex = this.depths.length - 1;
+		this.depth = this.depths[this.depthIndex];
+		Instant now = clock.instant();
+		synchronized (this) {
+			observe(now);
+		}
+	}
+
+	/** The exits, shallowest first. */
+	public List<Integer> depths() {
+		return Arrays.stream(this.depths).boxed().toList();
+	}
+
+	/** The default exit now; never blocks. */
+	public int depth() {
+		return this.depth;
+	}
+
+	/** Who chooses the default exit now. */
+	public GovernorMode mode() {
+		return this.mode;
+	}
+
+	/** The settings in force. */
+	public GovernorSettings settings() {
+		return this.settings;
+	}
+
+	/** Learns from one completed request; safe from any thread. */
+	public void record(RequestSample sample) {
+		Objects.requireNonNull(sample, "sample");
+		long now = nanos(this.clock.instant());
+		Windows current = this.windows;
+		current.latencyMicros.record(sample.latencyNanos() / 1_000, now);
+		current.audioMillis.record(Math.round(sample.audioSeconds() * 1_000), now);
+		this.costs.record(sample);
+	}
+
+	/**
+	 * Reads the signals and re-decides the default exit; called periodically by one external scheduler. Never
+	 * throws because of a signal source.
+	 */
+	public void evaluate() {
+		Instant now = this.clock.instant();
+		this.signalBoard.sample(now);
+		synchronized (this) {
+			decideLocked(now);
+		}
+	}
+
+	/**
+	 * The exit for one request.
+	 * @param requestedDepth an exit the client asked for; it pins this request
+	 * @param maxLatencyMillis the client's latency hint; it can only make the answer shallower than the default
+	 * @return the exit to serve the request with
+	 * @throws IllegalArgumentException when the requested depth is not an exit or the hint is not positive
+	 */
+	public int depthFor(OptionalInt requestedDepth, OptionalLong maxLatencyMillis) {
+		return depthFor(requestedDepth, maxLatencyMillis, this.forecast.p95AudioSeconds);
+	}
+
+	/**
+	 * The exit for one request whose audio length is known, for a sharper use of the latency hint.
+	 * @param requestedDepth an exit the client asked for; it pins this request
+	 * @param maxLatencyMillis the client's latency hint; it can only make the answer shallower than the default:
+	 * the deepest exit not deeper than the default whose predicted latency for this request is within the hint,
+	 * or the shallowest exit when none is
+	 * @param audioSeconds the request's audio length
+	 * @return the exit to serve the request with
+	 * @throws IllegalArgumentException when the requested depth is not an exit or the hint is not positive
+	 */
+	public int depthFor(OptionalInt requestedDepth, OptionalLong maxLatencyMillis, double audioSeconds) {
+		if (requestedDepth.isPresent()) {
+			int requested = requestedDepth.getAsInt();
+			requireExit(requested);
+			return requested;
+		}
+		int chosen = this.depth;
+		if (maxLatencyMillis.isEmpty()) {
+			return chosen;
+		}
+		long hint = maxLatencyMillis.getAsLong();
+		if (hint <= 0) {
+			throw new IllegalArgumentException("maxLatencyMillis must be > 0 but was " + hint);
+		}
+		if (!Double.isFinite(audioSeconds) || audioSeconds < 0) {
+			throw new IllegalArgumentException("audioSeconds must be finite and >= 0 but was " + audioSeconds);
+		}
+		Forecast now = this.forecast;
+		double limit = hint / 1e3;
+		int best = 0;
+		for (int i = 0; i < this.depths.length && this.depths[i] <= chosen; i++) {
+			if (now.latencySeconds(i, audioSeconds) <= limit) {
+				best = i;
+			}
+		}
+		return this.depths[best];
+	}
+
+	/** Pins the default exit to {@code depth} until {@link #auto()}. */
+	public void pin(int depth) {
+		requireExit(depth);
+		Instant now = this.clock.instant();
+		synchronized (this) {
+			this.mode = GovernorMode.PINNED;
+			this.calmSinceNanos = DepthPolicy.NEVER;
+			int target = Arrays.binarySearch(this.depths, depth);
+			if (target != this.depthIndex) {
+				change(target, Reason.PIN, "pinned by an operator", now);
+			}
+			decideLocked(now);
+		}
+	}
+
+	/** Hands the default exit back to the policy, which re-decides at once on the last signals. */
+	public void auto() {
+		Instant now = this.clock.instant();
+		synchronized (this) {
+			this.mode = GovernorMode.AUTO;
+			this.calmSinceNanos = DepthPolicy.NEVER;
+			decideLocked(now);
+		}
+	}
+
+	/**
+	 * Replaces the settings; the policy re-decides at once on the last signals. A new window length starts the
+	 * latency and audio windows afresh.
+	 */
+	public void updateSettings(GovernorSettings settings) {
+		Objects.requireNonNull(settings, "settings");
+		Instant now = this.clock.instant();
+		synchronized (this) {
+			if (!settings.window().equals(this.settings.window())) {
+				this.windows = new Windows(settings.window().toNanos());
+			}
+			this.settings = settings;
+			decideLocked(now);
+		}
+	}
+
+	public void addListener(DepthChangeListener listener) {
+		this.listeners.add(Objects.requireNonNull(listener, "listener"));
+	}
+
+	public void removeListener(DepthChangeListener listener) {
+		this.listeners.remove(listener);
+	}
+
+	/** An immutable view for operators. */
+	public synchronized GovernorSnapshot snapshot() {
+		Forecast now = this.forecast;
+		CostModel.Estimates estimates = this.costs.estimates();
+		List<GovernorSnapshot.ExitCost> table = new ArrayList<>();
+		for (int i = 0; i < this.depths.length; i++) {
+			table.add(new GovernorSnapshot.ExitCost(this.depths[i], estimates.cost(i), estimates.samples()[i],
+					now.latencySeconds(i, now.p95AudioSeconds)));
+		}
+		return new GovernorSnapshot(this.clock.instant(), this.depth, this.mode, this.state, this.lastDecision,
+				Optional.ofNullable(this.lastChange), this.lastSignals, table, this.settings);
+	}
+
+	private void requireExit(int depth) {
+		if (Arrays.binarySearch(this.depths, depth) < 0) {
+			throw new IllegalArgumentException(
+					"depth " + depth + " is not an exit; the exits are " + Arrays.toString(this.depths));
+		}
+	}
+
+	/** Observes the signals and, in mode AUTO, applies the policy's decision. Holds the lock. */
+	private void decideLocked(Instant now) {
+		Observation observation = observe(now);
+		if (this.mode == GovernorMode.PINNED) {
+			this.state = PolicyState.PINNED;
+			this.lastDecision = "pinned at depth " + this.depth;
+			return;
+		}
+		Memory memory = new Memory(this.depthIndex, this.lastChangeNanos, this.calmSinceNanos);
+		Decision decision = DepthPolicy.decide(this.settings, observation, memory);
+		this.state = decision.state();
+		this.lastDecision = decision.detail();
+		if (decision.moves()) {
+			change(decision.depthIndex(), decision.reason(), decision.detail(), now);
+		}
+		this.calmSinceNanos = decision.calmSinceNanos();
+	}
+
+	/** Takes the measurements the policy needs and publishes the forecast. Holds the lock. */
+	private Observation observe(Instant now) {
+		long nowNanos = nanos(now);
+		GovernorSettings current = this.settings;
+		Windows windows = this.windows;
+		SlidingWindowHistogram.View latency = windows.latencyMicros.view(nowNanos);
+		SlidingWindowHistogram.View fresh = (this.lastChangeNanos == DepthPolicy.NEVER) ? latency
+				: windows.latencyMicros.viewSince(this.lastChangeNanos, nowNanos);
+		SlidingWindowHistogram.View audio = windows.audioMillis.view(nowNanos);
+		if (audio.count() > 0) {
+			this.meanAudioSeconds = audio.mean().getAsDouble() / 1e3;
+			this.p95AudioSeconds = audio.percentile(95).getAsDouble() / 1e3;
+		}
+		OptionalDouble decisionP95 = (fresh.count() >= current.minSamples()) ? seconds(fresh.percentile(95), 1e6)
+				: OptionalDouble.empty();
+		OptionalDouble utilisation = this.signalBoard.utilisation();
+		LoadProbe.Load load = this.signalBoard.load();
+		double[] cost = this.costs.estimates().costSecondsPerAudioSecond();
+		double queued = DepthPolicy.queuedAudioSeconds(load, this.meanAudioSeconds);
+		Forecast forecast = new Forecast(cost, queued, this.p95AudioSeconds);
+		this.forecast = forecast;
+		double[] predicted = DepthPolicy.predict(cost, queued, this.p95AudioSeconds);
+		this.lastSignals = new GovernorSnapshot.Signals(now, seconds(latency.percentile(95), 1e6), latency.count(),
+				decisionP95, utilisation, load.inFlight(), load.queued(), load.workers(), this.meanAudioSeconds,
+				this.p95AudioSeconds, this.signalBoard.statuses());
+		return new Observation(nowNanos, decisionP95, utilisation, load, this.depths.clone(), cost, predicted);
+	}
+
+	/** Moves to another exit and tells the listeners. Holds the lock. */
+	private void change(int targetIndex, Reason reason, String detail, Instant now) {
+		int from = this.depths[this.depthIndex];
+		int to = this.depths[targetIndex];
+		DepthChange change = DepthChange.of(from, to, reason, detail, now);
+		this.depthIndex = targetIndex;
+		this.depth = to;
+		this.lastChange = change;
+		this.lastChangeNanos = nanos(now);
+		logger.log(Level.INFO, () -> String.format(Locale.ROOT, "Depth %d -> %d (%s): %s", from, to, reason,
+				detail));
+		for (DepthChangeListener listener : this.listeners) {
+			try {
+				listener.onDepthChange(change);
+			}
+			catch (RuntimeException ex) {
+				logger.log(Level.WARNING, "Depth change listener " + listener + " failed", ex);
+			}
+		}
+	}
+
+	private static OptionalDouble seconds(OptionalDouble value, double unitsPerSecond) {
+		return value.isPresent() ? OptionalDouble.of(value.getAsDouble() / unitsPerSecond) : OptionalDouble.empty();
+	}
+
+	static long nanos(Instant instant) {
+		return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
+	}
+
+	/** The sliding windows over latency (microseconds) and audio length (milliseconds). */
+	private static final class Windows {
+
+		final SlidingWindowHistogram latencyMicros;
+
+		final SlidingWindowHistogram audioMillis;
+
+		Windows(long windowNanos) {
+			this.latencyMicros = new SlidingWindowHistogram(windowNanos, WINDOW_BUCKETS, 2);
+			this.audioMillis = new SlidingWindowHistogram(windowNanos, WINDOW_BUCKETS, 2);
+		}
+
+	}
+
+	/** What {@link #depthFor} predicts with, published at each evaluation. */
+	private record Forecast(double[] cost, double queuedAudioSeconds, double p95AudioSeconds) {
+
+		double latencySeconds(int index, double audioSeconds) {
+			return this.cost[index] * (audioSeconds + this.queuedAudioSeconds);
+		}
+
+	}
+
+}

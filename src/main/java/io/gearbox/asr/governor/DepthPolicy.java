@@ -1,0 +1,192 @@
+package io.gearbox.asr.governor;
+
+import java.util.Locale;
+import java.util.OptionalDouble;
+
+import io.gearbox.asr.governor.DepthChange.Reason;
+
+/**
+ * The decision rule of {@link DepthGovernor} as a pure function of the settings, the observation and the
+ * policy's memory (current exit, time of the last change, start of the calm period). See
+ * {@link DepthGovernor} for the formula and the states.
+ */
+final class DepthPolicy {
+
+	/** Marks an absent time in {@link Memory}. */
+	static final long NEVER = Long.MIN_VALUE;
+
+	private DepthPolicy() {
+	}
+
+	/**
+	 * Predicted end-to-end latency of a request of {@code audioSeconds} at each exit:
+	 * {@code cost(e) * (audioSeconds + queuedAudioSeconds(load, meanAudioSeconds))}.
+	 */
+	static double[] predict(double[] cost, double queuedAudioSeconds, double audioSeconds) {
+		double[] latency = new double[cost.length];
+		for (int i = 0; i < cost.length; i++) {
+			latency[i] = cost[i] * (audioSeconds + queuedAudioSeconds);
+		}
+		return latency;
+	}
+
+	/**
+	 * Audio seconds a new request waits behind, per worker: {@code meanAudio * max(0, queued + inFlight -
+	 * workers + 1) / workers}. A request that finds a free worker waits for nothing; one that finds all workers
+	 * busy and {@code q} queued ahead waits for {@code q + 1} departures, which come {@code workers} at a time.
+	 */
+	static double queuedAudioSeconds(LoadProbe.Load load, double meanAudioSeconds) {
+		long ahead = Math.max(0L, (long) load.queued() + load.inFlight() - load.workers() + 1);
+		return meanAudioSeconds * ahead / load.workers();
+	}
+
+	static Decision decide(GovernorSettings settings, Observation observation, Memory memory) {
+		int current = memory.depthIndex();
+		int deepest = observation.cost().length - 1;
+		double slo = seconds(settings.latencySlo().toNanos());
+		double goal = slo * settings.predictionTarget();
+		double[] predicted = observation.predictedSeconds();
+		long now = observation.nowNanos();
+		boolean coolingDown = memory.lastChangeNanos() != NEVER
+				&& now - memory.lastChangeNanos() < settings.cooldown().toNanos();
+		OptionalDouble p95 = observation.p95LatencySeconds();
+		OptionalDouble utilisation = observation.utilisation();
+
+		Reason trigger = null;
+		String why = null;
+		if (p95.isPresent() && p95.getAsDouble() > slo) {
+			trigger = Reason.LATENCY;
+			why = String.format(Locale.ROOT, "p95 %.3f s > objective %.3f s", p95.getAsDouble(), slo);
+		}
+		else if (predicted[current] > slo) {
+			trigger = Reason.QUEUE;
+			why = String.format(Locale.ROOT, "predicted %.3f s > objective %.3f s", predicted[current], slo);
+		}
+		else if (utilisation.isPresent() && utilisation.getAsDouble() > settings.utilisationHigh()) {
+			trigger = Reason.UTILISATION;
+			why = String.format(Locale.ROOT, "utilisation %.2f > high mark %.2f", utilisation.getAsDouble(),
+					settings.utilisationHigh());
+		}
+		if (trigger != null) {
+			if (current == 0) {
+				return Decision.hold(current, PolicyState.AT_SHALLOWEST, why + "; already at the shallowest exit",
+						NEVER);
+			}
+			if (coolingDown) {
+				return Decision.hold(current, PolicyState.COOLING_DOWN, why + "; cooling down", NEVER);
+			}
+			int target = 0;
+			for (int i = current - 1; i >= 0; i--) {
+				if (predicted[i] <= goal) {
+					target = i;
+					break;
+				}
+			}
+			String detail = String.format(Locale.ROOT, "%s; %s %d predicted at %.3f s (goal %.3f s)%s", why,
+					(predicted[target] <= goal) ? "deepest exit within goal:" : "no exit within goal, shallowest:",
+					observation.depths()[target], predicted[target], goal, load(observation));
+			return Decision.move(target, trigger, detail, NEVER);
+		}
+
+		if (current == deepest) {
+			return Decision.hold(current, PolicyState.AT_DEEPEST, "under the high marks at the deepest exit", NEVER);
+		}
+		String blocker = null;
+		if (p95.isPresent() && p95.getAsDouble() > slo * settings.latencyLowFraction()) {
+			blocker = String.format(Locale.ROOT, "p95 %.3f s above low mark %.3f s", p95.getAsDouble(),
+					slo * settings.latencyLowFraction());
+		}
+		else if (utilisation.isPresent() && utilisation.getAsDouble() > settings.utilisationLow()) {
+			blocker = String.format(Locale.ROOT, "utilisation %.2f above low mark %.2f", utilisation.getAsDouble(),
+					settings.utilisationLow());
+		}
+		else if (predicted[current + 1] > goal) {
+			blocker = String.format(Locale.ROOT, "next exit predicted at %.3f s > %.3f s", predicted[current + 1],
+					goal);
+		}
+		else if (utilisation.isPresent() && utilisation.getAsDouble() * observation.cost()[current + 1]
+				/ observation.cost()[current] > settings.utilisationHigh()) {
+			blocker = String.format(Locale.ROOT, "next exit predicted at utilisation %.2f > high mark %.2f",
+					utilisation.getAsDouble() * observation.cost()[current + 1] / observation.cost()[current],
+					settings.utilisationHigh());
+		}
+		if (blocker != null) {
+			return Decision.hold(current, PolicyState.HOLDING, blocker, NEVER);
+		}
+		long calmSince = (memory.calmSinceNanos() == NEVER) ? now : memory.calmSinceNanos();
+		long calmFor = now - calmSince;
+		if (calmFor < settings.dwell().toNanos()) {
+			return Decision.hold(current, PolicyState.DWELLING, String.format(Locale.ROOT,
+					"under the low marks for %.1f s of %.1f s", seconds(calmFor), seconds(settings.dwell().toNanos())),
+					calmSince);
+		}
+		if (coolingDown) {
+			return Decision.hold(current, PolicyState.COOLING_DOWN, "under the low marks; cooling down", calmSince);
+		}
+		String detail = String.format(Locale.ROOT, "under the low marks for %.1f s; next exit predicted at %.3f s%s",
+				seconds(calmFor), predicted[current + 1], load(observation));
+		return Decision.move(current + 1, Reason.RECOVERY, detail, now);
+	}
+
+	private static String load(Observation observation) {
+		LoadProbe.Load load = observation.load();
+		return String.format(Locale.ROOT, " (in flight %d/%d, queued %d)", load.inFlight(), load.workers(),
+				load.queued());
+	}
+
+	static double seconds(long nanos) {
+		return nanos / 1e9;
+	}
+
+	/**
+	 * What the policy sees at one evaluation.
+	 *
+	 * @param nowNanos the time, in nanoseconds on the governor's clock
+	 * @param p95LatencySeconds p95 of end-to-end latency of the requests completed in the window since the last
+	 * change, when at least {@code minSamples} did
+	 * @param utilisation largest reading of the healthy steering sources, if any
+	 * @param load the work in the service
+	 * @param depths the exits, shallowest first
+	 * @param cost service seconds per audio second of each exit, shallowest first
+	 * @param predictedSeconds predicted end-to-end latency of a typical request at each exit
+	 */
+	record Observation(long nowNanos, OptionalDouble p95LatencySeconds, OptionalDouble utilisation,
+			LoadProbe.Load load, int[] depths, double[] cost, double[] predictedSeconds) {
+	}
+
+	/**
+	 * What the policy remembers between evaluations.
+	 *
+	 * @param depthIndex index of the current exit, shallowest = 0
+	 * @param lastChangeNanos time of the last change, or {@link #NEVER}
+	 * @param calmSinceNanos since when every signal has been under its low mark, or {@link #NEVER}
+	 */
+	record Memory(int depthIndex, long lastChangeNanos, long calmSinceNanos) {
+	}
+
+	/**
+	 * The outcome of one evaluation.
+	 *
+	 * @param depthIndex the exit to serve, index shallowest = 0
+	 * @param reason why it moves, or {@code null} when it holds
+	 * @param state where the policy stands
+	 * @param detail the figures behind it
+	 * @param calmSinceNanos the start of the calm period to remember, or {@link #NEVER}
+	 */
+	record Decision(int depthIndex, Reason reason, PolicyState state, String detail, long calmSinceNanos) {
+
+		static Decision hold(int depthIndex, PolicyState state, String detail, long calmSinceNanos) {
+			return new Decision(depthIndex, null, state, detail, calmSinceNanos);
+		}
+
+		static Decision move(int depthIndex, Reason reason, String detail, long calmSinceNanos) {
+			return new Decision(depthIndex, reason, PolicyState.COOLING_DOWN, detail, calmSinceNanos);
+		}
+
+		boolean moves() {
+			return this.reason != null;
+		}
+
+	}
+
+}

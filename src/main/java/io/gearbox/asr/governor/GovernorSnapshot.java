@@ -1,0 +1,85 @@
+package io.gearbox.asr.governor;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * An immutable view of the governor for operators, as of its last evaluation (signals, predictions) and of now
+ * (depth, mode, settings).
+ *
+ * @param at when the snapshot was taken
+ * @param depth the default exit now
+ * @param mode who chooses it
+ * @param state where the policy stood at its last evaluation
+ * @param lastDecision the figures behind the last evaluation
+ * @param lastChange the last change of depth, if any
+ * @param signals what the governor sees
+ * @param exits the cost table, shallowest exit first
+ * @param settings the settings in force
+ */
+public record GovernorSnapshot(Instant at, int depth, GovernorMode mode, PolicyState state, String lastDecision,
+		Optional<DepthChange> lastChange, Signals signals, List<ExitCost> exits, GovernorSettings settings) {
+
+	public GovernorSnapshot {
+		Objects.requireNonNull(at, "at");
+		Objects.requireNonNull(mode, "mode");
+		Objects.requireNonNull(state, "state");
+		Objects.requireNonNull(lastDecision, "lastDecision");
+		Objects.requireNonNull(lastChange, "lastChange");
+		Objects.requireNonNull(signals, "signals");
+		exits = List.copyOf(exits);
+		Objects.requireNonNull(settings, "settings");
+	}
+
+	/**
+	 * The signals as of the last evaluation.
+	 *
+	 * @param evaluatedAt when they were taken (the governor's start before its first evaluation)
+	 * @param p95LatencySeconds p95 of end-to-end latency over the whole window, when it holds any request
+	 * @param windowSamples requests completed in the window
+	 * @param decisionP95LatencySeconds the p95 the policy used: requests in the window completed since the last
+	 * change, when at least {@code minSamples} did
+	 * @param utilisation largest reading among the healthy steering sources, if any
+	 * @param inFlight requests being served
+	 * @param queued requests waiting for a worker
+	 * @param workers requests that can be served at once
+	 * @param meanAudioSeconds mean audio length in the window (the last known one when the window is empty)
+	 * @param p95AudioSeconds p95 audio length in the window (likewise): the "typical" request of the predictions
+	 * @param sources each source's status, the load probe's last
+	 */
+	public record Signals(Instant evaluatedAt, OptionalDouble p95LatencySeconds, long windowSamples,
+			OptionalDouble decisionP95LatencySeconds, OptionalDouble utilisation, int inFlight, int queued,
+			int workers, double meanAudioSeconds, double p95AudioSeconds, List<SourceStatus> sources) {
+
+		public Signals {
+			Objects.requireNonNull(evaluatedAt, "evaluatedAt");
+			Objects.requireNonNull(p95LatencySeconds, "p95LatencySeconds");
+			Objects.requireNonNull(decisionP95LatencySeconds, "decisionP95LatencySeconds");
+			Objects.requireNonNull(utilisation, "utilisation");
+			sources = List.copyOf(sources);
+		}
+
+	}
+
+	/**
+	 * One row of the cost table.
+	 *
+	 * @param depth the exit
+	 * @param costSecondsPerAudioSecond estimated service seconds per audio second
+	 * @param samples requests that measured it; 0 means the cost comes from the prior
+	 * @param predictedLatencySeconds predicted end-to-end latency of a typical request now
+	 */
+	public record ExitCost(int depth, double costSecondsPerAudioSecond, long samples,
+			double predictedLatencySeconds) {
+
+		/** Whether the cost was measured rather than taken from the prior. */
+		public boolean measured() {
+			return this.samples > 0;
+		}
+
+	}
+
+}

@@ -1,0 +1,24 @@
+package io.gearbox.asr.governor;
+
+/** Where the policy stands after its last evaluation; shown to operators. */
+public enum PolicyState {
+
+	/** Signals between the low and the high marks: hold the depth. */
+	HOLDING,
+
+	/** All signals under their low marks and one step deeper predicted to fit: counting the dwell time. */
+	DWELLING,
+
+	/** A move is due but the last change was less than the cooldown ago. */
+	COOLING_DOWN,
+
+	/** A high mark is crossed at the shallowest exit: nothing shallower to go to. */
+	AT_SHALLOWEST,
+
+	/** At the deepest exit with no high mark crossed. */
+	AT_DEEPEST,
+
+	/** An operator pinned the depth; the policy does not move it. */
+	PINNED
+
+}

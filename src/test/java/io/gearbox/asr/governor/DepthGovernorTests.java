@@ -1,0 +1,269 @@
+package io.gearbox.asr.governor;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+import org.junit.jupiter.api.Test;
+
+import io.gearbox.asr.governor.DepthChange.Direction;
+import io.gearbox.asr.governor.DepthChange.Reason;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * The governor's policy against a {@link FluidPlant}: load goes up and down, the governor only sees samples,
+ * gauges and utilisation, and the tests assert the depths it chooses and how often it changes its mind.
+ */
+class DepthGovernorTests {
+
+	private final FakeClock clock = new FakeClock();
+
+	private final FluidPlant plant = new FluidPlant(this.clock);
+
+	private final List<DepthChange> changes = new ArrayList<>();
+
+	private DepthGovernor governor(FluidPlant plant, GovernorSettings settings) {
+		DepthGovernor governor = new DepthGovernor(FluidPlant.exits(), settings, plant.loadProbe(),
+				List.of(plant.utilisationSource()), this.clock);
+		governor.addListener(this.changes::add);
+		return governor;
+	}
+
+	private DepthGovernor governor() {
+		return governor(this.plant, GovernorSettings.defaults());
+	}
+
+	@Test
+	void servesFullDepthAtLowLoad() {
+		DepthGovernor governor = governor();
+		this.plant.load(0.3);
+		this.plant.seconds(governor, 120);
+		assertThat(governor.depth()).isEqualTo(12);
+		assertThat(this.changes).isEmpty();
+		assertThat(governor.snapshot().state()).isEqualTo(PolicyState.AT_DEEPEST);
+	}
+
+	@Test
+	void spikeMovesShallowerWithinSeconds() {
+		DepthGovernor governor = governor();
+		this.plant.load(0.3);
+		this.plant.seconds(governor, 30);
+		this.plant.load(3);
+		this.plant.seconds(governor, 3);
+		assertThat(governor.depth()).isLessThan(12);
+		assertThat(this.changes).first().satisfies((change) -> {
+			assertThat(change.direction()).isEqualTo(Direction.DOWN);
+			assertThat(change.from()).isEqualTo(12);
+		});
+	}
+
+	@Test
+	void queueBuildUpJumpsStraightToTheDeepestExitPredictedToMeetTheObjective() {
+		List<Integer> served = new ArrayList<>(List.of(0, 0));
+		LoadProbe probe = () -> new LoadProbe.Load(served.get(0), served.get(1), 2);
+		DepthGovernor governor = new DepthGovernor(FluidPlant.exits(), GovernorSettings.defaults(), probe, List.of(),
+				this.clock);
+		governor.addListener(this.changes::add);
+		for (int i = 0; i < 30; i++) {
+			governor.record(sample(12, 4.0, 0.0));
+		}
+		// 10 queued + 2 in flight on 2 workers: a new request waits for 11 requests of 4 s of audio, 5.5 per
+		// worker, i.e. 22 s of audio, plus its own 4 s: latency(d) = 26 · cost(d), within 0.8 s up to depth 6.
+		served.set(0, 2);
+		served.set(1, 10);
+		this.clock.advance(Duration.ofSeconds(1));
+		governor.evaluate();
+		assertThat(this.changes).singleElement().satisfies((change) -> {
+			assertThat(change.from()).isEqualTo(12);
+			assertThat(change.to()).isEqualTo(6);
+			assertThat(change.reason()).isEqualTo(Reason.QUEUE);
+		});
+	}
+
+	@Test
+	void sustainedOverloadStaysShallowWithoutOscillating() {
+		DepthGovernor governor = governor();
+		this.plant.load(0.3);
+		this.plant.seconds(governor, 20);
+		this.plant.load(3);
+		this.plant.seconds(governor, 600);
+		assertThat(governor.depth()).isLessThanOrEqualTo(4);
+		assertThat(this.changes).extracting(DepthChange::direction).containsOnly(Direction.DOWN);
+		assertThat(this.changes).hasSizeLessThanOrEqualTo(3);
+		assertThat(this.plant.backlog()).isZero();
+	}
+
+	@Test
+	void recoveryStepsDeeperOneExitAtATimeAfterTheDwellUntilFullDepth() {
+		DepthGovernor governor = governor();
+		this.plant.load(3);
+		this.plant.seconds(governor, 60);
+		int shallow = governor.depth();
+		assertThat(shallow).isLessThanOrEqualTo(4);
+		this.changes.clear();
+		this.plant.load(0.3);
+		this.plant.seconds(governor, 9);
+		assertThat(governor.depth()).as("no step deeper before the dwell").isEqualTo(shallow);
+		this.plant.seconds(governor, 120);
+		assertThat(governor.depth()).isEqualTo(12);
+		assertThat(this.changes).allSatisfy((change) -> {
+			assertThat(change.reason()).isEqualTo(Reason.RECOVERY);
+			assertThat(change.to()).isEqualTo(change.from() + 2);
+		});
+		for (int i = 1; i < this.changes.size(); i++) {
+			assertThat(Duration.between(this.changes.get(i - 1).at(), this.changes.get(i).at()))
+				.isGreaterThanOrEqualTo(GovernorSettings.defaults().dwell());
+		}
+	}
+
+	@Test
+	void noisySignalsAroundTheHighMarkDoNotMakeItFlap() {
+		FluidPlant noisy = new FluidPlant(this.clock, 42, 0.08);
+		DepthGovernor governor = governor(noisy, GovernorSettings.defaults());
+		noisy.load(0.9);
+		noisy.seconds(governor, 900);
+		assertThat(this.changes).hasSizeLessThanOrEqualTo(2);
+		assertThat(this.changes).extracting(DepthChange::direction).doesNotContain(Direction.UP);
+	}
+
+	@Test
+	void noisySignalsAroundTheLowMarkDoNotMakeItFlap() {
+		FluidPlant noisy = new FluidPlant(this.clock, 7, 0.08);
+		DepthGovernor governor = governor(noisy, GovernorSettings.defaults());
+		noisy.load(3);
+		noisy.seconds(governor, 30);
+		this.changes.clear();
+		noisy.load(0.65);
+		noisy.seconds(governor, 900);
+		long reversals = 0;
+		for (int i = 1; i < this.changes.size(); i++) {
+			if (this.changes.get(i).direction() != this.changes.get(i - 1).direction()) {
+				reversals++;
+			}
+		}
+		assertThat(reversals).isLessThanOrEqualTo(1);
+		assertThat(this.changes).hasSizeLessThanOrEqualTo(6);
+	}
+
+	@Test
+	void pinHoldsTheDepthWhateverTheLoadAndAutoHandsItBack() {
+		DepthGovernor governor = governor();
+		governor.pin(8);
+		assertThat(governor.depth()).isEqualTo(8);
+		assertThat(governor.mode()).isEqualTo(GovernorMode.PINNED);
+		assertThat(this.changes).singleElement().satisfies((change) -> {
+			assertThat(change.reason()).isEqualTo(Reason.PIN);
+			assertThat(change.direction()).isEqualTo(Direction.DOWN);
+		});
+		this.plant.load(3);
+		this.plant.seconds(governor, 30);
+		assertThat(governor.depth()).isEqualTo(8);
+		assertThat(governor.snapshot().state()).isEqualTo(PolicyState.PINNED);
+		governor.auto();
+		assertThat(governor.mode()).isEqualTo(GovernorMode.AUTO);
+		assertThat(governor.depth()).as("re-decided at once, without waiting for the next evaluation")
+			.isLessThan(8);
+	}
+
+	@Test
+	void pinningTheCurrentDepthChangesTheModeButReportsNoChange() {
+		DepthGovernor governor = governor();
+		governor.pin(12);
+		assertThat(governor.mode()).isEqualTo(GovernorMode.PINNED);
+		assertThat(this.changes).isEmpty();
+	}
+
+	@Test
+	void pinRejectsADepthThatIsNotAnExit() {
+		DepthGovernor governor = governor();
+		assertThatIllegalArgumentException().isThrownBy(() -> governor.pin(7)).withMessageContaining("7");
+		assertThat(governor.mode()).isEqualTo(GovernorMode.AUTO);
+	}
+
+	@Test
+	void tighterObjectiveTakesEffectAtOnce() {
+		DepthGovernor governor = governor();
+		this.plant.load(0.5);
+		this.plant.seconds(governor, 20);
+		assertThat(governor.depth()).isEqualTo(12);
+		governor.updateSettings(GovernorSettings.defaults().toBuilder().latencySlo(Duration.ofMillis(150)).build());
+		assertThat(governor.settings().latencySlo()).isEqualTo(Duration.ofMillis(150));
+		assertThat(governor.depth()).isLessThan(12);
+		assertThat(this.changes).singleElement().extracting(DepthChange::reason).isEqualTo(Reason.LATENCY);
+	}
+
+	@Test
+	void explicitDepthPinsTheRequestWhateverTheDefault() {
+		DepthGovernor governor = governor();
+		governor.pin(4);
+		assertThat(governor.depthFor(OptionalInt.of(12), OptionalLong.empty())).isEqualTo(12);
+		assertThat(governor.depthFor(OptionalInt.empty(), OptionalLong.empty())).isEqualTo(4);
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> governor.depthFor(OptionalInt.of(5), OptionalLong.empty()))
+			.withMessageContaining("depth 5");
+	}
+
+	@Test
+	void latencyHintOnlyEverMakesTheAnswerShallower() {
+		DepthGovernor governor = governor();
+		this.plant.load(0.3);
+		this.plant.seconds(governor, 20);
+		assertThat(governor.depthFor(OptionalInt.empty(), OptionalLong.of(60_000))).isEqualTo(12);
+		// A typical request (4 s of audio, no queue) costs 4 · cost(d): 0.2 s at depth 12, 0.11 s at 6.
+		assertThat(governor.depthFor(OptionalInt.empty(), OptionalLong.of(120))).isEqualTo(6);
+		assertThat(governor.depthFor(OptionalInt.empty(), OptionalLong.of(1))).isEqualTo(2);
+		assertThat(governor.depthFor(OptionalInt.empty(), OptionalLong.of(120), 1.0)).isEqualTo(12);
+		governor.pin(6);
+		assertThat(governor.depthFor(OptionalInt.empty(), OptionalLong.of(60_000))).isEqualTo(6);
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> governor.depthFor(OptionalInt.empty(), OptionalLong.of(0)))
+			.withMessageContaining("maxLatencyMillis");
+	}
+
+	@Test
+	void aFailingListenerDoesNotKeepOthersFromHearingOfTheChange() {
+		DepthGovernor governor = governor();
+		List<DepthChange> heard = new ArrayList<>();
+		governor.addListener((change) -> {
+			throw new IllegalStateException("broken listener");
+		});
+		governor.addListener(heard::add);
+		governor.pin(2);
+		assertThat(governor.depth()).isEqualTo(2);
+		assertThat(heard).hasSize(1);
+	}
+
+	@Test
+	void snapshotShowsDepthModeLastChangeSignalsAndTheCostTable() {
+		DepthGovernor governor = governor();
+		this.plant.load(3);
+		this.plant.seconds(governor, 10);
+		GovernorSnapshot snapshot = governor.snapshot();
+		assertThat(snapshot.depth()).isEqualTo(governor.depth());
+		assertThat(snapshot.mode()).isEqualTo(GovernorMode.AUTO);
+		assertThat(snapshot.lastChange()).hasValueSatisfying((change) -> {
+			assertThat(change.to()).isEqualTo(governor.depth());
+			assertThat(change.detail()).isNotBlank();
+		});
+		assertThat(snapshot.signals().p95LatencySeconds()).isPresent();
+		assertThat(snapshot.signals().utilisation()).isPresent();
+		assertThat(snapshot.signals().workers()).isEqualTo(FluidPlant.WORKERS);
+		assertThat(snapshot.signals().sources()).extracting(SourceStatus::name)
+			.containsExactly("plant-utilisation", SourceStatus.LOAD_PROBE_NAME);
+		assertThat(snapshot.exits()).extracting(GovernorSnapshot.ExitCost::depth)
+			.containsExactly(2, 4, 6, 8, 10, 12);
+		assertThat(snapshot.exits()).filteredOn(GovernorSnapshot.ExitCost::measured).isNotEmpty();
+		assertThat(snapshot.exits()).allSatisfy((exit) -> assertThat(exit.predictedLatencySeconds()).isPositive());
+	}
+
+	static RequestSample sample(int depth, double audioSeconds, double waitSeconds) {
+		long service = Math.round(FluidPlant.cost(depth) * audioSeconds * 1e9);
+		long wait = Math.round(waitSeconds * 1e9);
+		return new RequestSample(depth, audioSeconds, wait, service, wait + service);
+	}
+
+}

@@ -1,0 +1,126 @@
+package io.gearbox.asr.governor;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalDouble;
+import java.util.Random;
+
+/**
+ * A small fluid model of the service for the governor's tests: requests of {@link #AUDIO_SECONDS} arrive at a
+ * set rate and are served by {@link #WORKERS} workers at the governor's current depth, each second. The backlog
+ * grows when the offered load exceeds capacity and drains otherwise; latency is the wait behind the backlog plus
+ * the service time. Optional seeded noise perturbs latency and utilisation.
+ */
+final class FluidPlant {
+
+	static final int WORKERS = 2;
+
+	static final double AUDIO_SECONDS = 4.0;
+
+	/** The true cost of an exit, in service seconds per audio second; the priors in {@link #exits()} match. */
+	static double cost(int depth) {
+		return 0.005 + 0.00375 * depth;
+	}
+
+	static List<ExitPrior> exits() {
+		List<ExitPrior> exits = new ArrayList<>();
+		for (int depth = 2; depth <= 12; depth += 2) {
+			exits.add(new ExitPrior(depth, cost(depth)));
+		}
+		return exits;
+	}
+
+	/** Requests per second that load the deepest exit to {@code multiple} of its capacity. */
+	static double rateFor(double multiple) {
+		return multiple * WORKERS / (cost(12) * AUDIO_SECONDS);
+	}
+
+	private final FakeClock clock;
+
+	private final Random random;
+
+	private final double noise;
+
+	private double ratePerSecond;
+
+	private double backlog;
+
+	private double utilisation;
+
+	private int inFlight;
+
+	FluidPlant(FakeClock clock, long seed, double noise) {
+		this.clock = clock;
+		this.random = new Random(seed);
+		this.noise = noise;
+	}
+
+	FluidPlant(FakeClock clock) {
+		this(clock, 1, 0);
+	}
+
+	void load(double multipleOfFullDepthCapacity) {
+		this.ratePerSecond = rateFor(multipleOfFullDepthCapacity);
+	}
+
+	/** Runs one second at the governor's depth, records what completed, then lets the governor evaluate. */
+	void second(DepthGovernor governor) {
+		int depth = governor.depth();
+		double service = cost(depth) * AUDIO_SECONDS;
+		double capacity = WORKERS / service;
+		double offered = this.ratePerSecond / capacity;
+		this.backlog = Math.max(0, this.backlog + this.ratePerSecond - capacity);
+		double wait = this.backlog / capacity;
+		this.utilisation = Math.min(1, (this.backlog > 0) ? 1 : offered);
+		this.inFlight = (int) Math.min(WORKERS, Math.round(offered * WORKERS));
+		long completed = Math.round(Math.min(this.ratePerSecond, capacity));
+		this.clock.advance(Duration.ofMillis(500));
+		for (long i = 0; i < completed; i++) {
+			double jitter = 1 + this.noise * this.random.nextGaussian();
+			double latency = Math.max(service, (wait + service) * jitter);
+			governor.record(new RequestSample(depth, AUDIO_SECONDS, seconds(latency - service), seconds(service),
+					seconds(latency)));
+		}
+		this.clock.advance(Duration.ofMillis(500));
+		governor.evaluate();
+	}
+
+	void seconds(DepthGovernor governor, int seconds) {
+		for (int i = 0; i < seconds; i++) {
+			second(governor);
+		}
+	}
+
+	double backlog() {
+		return this.backlog;
+	}
+
+	private static long seconds(double seconds) {
+		return Math.round(seconds * 1e9);
+	}
+
+	/** The plant's in-flight and queued gauges. */
+	LoadProbe loadProbe() {
+		return () -> new LoadProbe.Load(this.inFlight, (int) Math.ceil(this.backlog), WORKERS);
+	}
+
+	/** The plant's worker utilisation, with noise. */
+	SignalSource utilisationSource() {
+		return new SignalSource() {
+
+			@Override
+			public String name() {
+				return "plant-utilisation";
+			}
+
+			@Override
+			public OptionalDouble read() {
+				double jitter = 1 + FluidPlant.this.noise * FluidPlant.this.random.nextGaussian();
+				return OptionalDouble.of(Math.max(0, Math.min(1, FluidPlant.this.utilisation * jitter)));
+			}
+
+		};
+	}
+
+}
