@@ -1,0 +1,121 @@
+package io.gearbox.asr.recognition;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Bounds the utterances in the service: at most {@code concurrency} being processed plus {@code queueCapacity}
+ * waiting. Admission beyond that fails at once with {@link OverloadedException}; nothing waits for a slot, so a
+ * spike costs the rejected clients one cheap response instead of growing an unbounded queue.
+ *
+ * <p>Lock-free; {@link #waiting()} and {@link #inFlight()} are the queue and in-flight gauges.
+ */
+public final class AdmissionQueue {
+
+    private final int concurrency;
+
+    private final int queueCapacity;
+
+    private final Duration retryAfter;
+
+    private final AtomicInteger admitted = new AtomicInteger();
+
+    private final AtomicInteger running = new AtomicInteger();
+
+    /**
+     * @param concurrency utterances processed at once (the worker threads)
+     * @param queueCapacity utterances that may wait for a worker
+     * @param retryAfter the wait suggested to rejected clients
+     */
+    public AdmissionQueue(int concurrency, int queueCapacity, Duration retryAfter) {
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("concurrency must be >= 1, was " + concurrency);
+        }
+        if (queueCapacity < 0) {
+            throw new IllegalArgumentException("queueCapacity must be >= 0, was " + queueCapacity);
+        }
+        if (retryAfter == null || retryAfter.isNegative()) {
+            throw new IllegalArgumentException("retryAfter must be >= 0, was " + retryAfter);
+        }
+        this.concurrency = concurrency;
+        this.queueCapacity = queueCapacity;
+        this.retryAfter = retryAfter;
+    }
+
+    /**
+     * Admits one utterance.
+     * @return the permit, to {@link Permit#start() start} when processing begins and
+     * {@link Permit#release() release} when it ends
+     * @throws OverloadedException if {@link #capacity()} utterances are already admitted
+     */
+    Permit admit() {
+        int capacity = capacity();
+        while (true) {
+            int current = this.admitted.get();
+            if (current >= capacity) {
+                throw new OverloadedException(capacity, this.retryAfter);
+            }
+            if (this.admitted.compareAndSet(current, current + 1)) {
+                return new Permit();
+            }
+        }
+    }
+
+    /** @return utterances admitted but not yet being processed */
+    public int waiting() {
+        return Math.max(0, this.admitted.get() - this.running.get());
+    }
+
+    /** @return utterances being processed */
+    public int inFlight() {
+        return this.running.get();
+    }
+
+    /** @return utterances processed at once */
+    public int concurrency() {
+        return this.concurrency;
+    }
+
+    /** @return the most utterances admitted at once, processing and waiting */
+    public int capacity() {
+        return this.concurrency + this.queueCapacity;
+    }
+
+    /** @return the wait suggested to rejected clients */
+    public Duration retryAfter() {
+        return this.retryAfter;
+    }
+
+    /**
+     * One admitted utterance's place. {@link #release()} is idempotent and may come without {@link #start()}
+     * (a request cancelled while waiting).
+     */
+    final class Permit {
+
+        private static final int WAITING = 0;
+
+        private static final int RUNNING = 1;
+
+        private static final int RELEASED = 2;
+
+        private final AtomicInteger state = new AtomicInteger(WAITING);
+
+        void start() {
+            if (this.state.compareAndSet(WAITING, RUNNING)) {
+                AdmissionQueue.this.running.incrementAndGet();
+            }
+        }
+
+        void release() {
+            int previous = this.state.getAndSet(RELEASED);
+            if (previous == RUNNING) {
+                AdmissionQueue.this.running.decrementAndGet();
+            }
+            if (previous != RELEASED) {
+                AdmissionQueue.this.admitted.decrementAndGet();
+            }
+        }
+
+    }
+
+}

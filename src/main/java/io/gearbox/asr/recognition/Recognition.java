@@ -1,0 +1,45 @@
+package io.gearbox.asr.recognition;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.gearbox.asr.decoding.Segment;
+import io.gearbox.asr.decoding.Transcript;
+import io.gearbox.asr.decoding.Word;
+
+/**
+ * The result of one utterance.
+ *
+ * @param model the model's name
+ * @param language the model's language code
+ * @param depth the exit that served it
+ * @param pinned whether the client pinned that depth
+ * @param audioSeconds duration of the audio in seconds
+ * @param transcript text, words with times in seconds and confidences
+ * @param segments the transcript cut into sentence-like segments, times in seconds
+ * @param queueWait time from admission to the start of processing
+ * @param serviceTime time spent processing
+ */
+public record Recognition(String model, String language, int depth, boolean pinned, double audioSeconds,
+        Transcript transcript, List<Segment> segments, Duration queueWait, Duration serviceTime) {
+
+    public Recognition {
+        segments = List.copyOf(segments);
+    }
+
+    /** @return the transcribed text */
+    public String text() {
+        return this.transcript.text();
+    }
+
+    /** @return the words with start/end times in seconds and confidences */
+    public List<Word> words() {
+        return this.transcript.words();
+    }
+
+    /** @return processing time over audio duration ({@code 0} for empty audio) */
+    public double realTimeFactor() {
+        return (this.audioSeconds > 0) ? this.serviceTime.toNanos() / 1e9 / this.audioSeconds : 0;
+    }
+
+}

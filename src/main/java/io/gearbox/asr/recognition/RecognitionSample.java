@@ -1,0 +1,35 @@
+package io.gearbox.asr.recognition;
+
+import java.time.Duration;
+
+/**
+ * The measurements of one admitted utterance, reported to every {@link RecognitionListener}.
+ *
+ * @param depth the exit that served it; {@code 0} if it failed before an exit was chosen
+ * @param pinned whether the client asked for that depth ({@code depth=N}) rather than {@code auto}
+ * @param audioSeconds duration of its audio in seconds ({@code 0} if the audio could not be decoded)
+ * @param queueWait time from admission to the start of processing
+ * @param serviceTime time spent processing (decode, features, inference, CTC decoding)
+ * @param latency time from admission to completion ({@code queueWait + serviceTime})
+ * @param outcome how it ended
+ */
+public record RecognitionSample(int depth, boolean pinned, double audioSeconds, Duration queueWait,
+        Duration serviceTime, Duration latency, Outcome outcome) {
+
+    /**
+     * How an admitted utterance ended.
+     */
+    public enum Outcome {
+
+        /** Transcribed. */
+        SUCCESS,
+
+        /** The audio was rejected (undecodable, unsupported, too long). */
+        INVALID_AUDIO,
+
+        /** The service failed. */
+        ERROR
+
+    }
+
+}

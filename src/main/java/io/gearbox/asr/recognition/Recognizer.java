@@ -1,0 +1,229 @@
+package io.gearbox.asr.recognition;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+import io.gearbox.asr.audio.AudioException;
+import io.gearbox.asr.audio.AudioLoader;
+import io.gearbox.asr.audio.PcmAudio;
+import io.gearbox.asr.decoding.CtcDecoder;
+import io.gearbox.asr.decoding.Segment;
+import io.gearbox.asr.decoding.Transcript;
+import io.gearbox.asr.features.LogMelExtractor;
+import io.gearbox.asr.inference.AcousticModel;
+import io.gearbox.asr.inference.LogProbs;
+import io.gearbox.asr.inference.ModelManifest;
+import io.gearbox.asr.recognition.RecognitionSample.Outcome;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * Transcribes one utterance: decode the audio, pad it to the model's shortest input, compute log-mel features, run
+ * the chosen exit, CTC-decode.
+ *
+ * <p>Every step after admission runs on the given bounded scheduler, never on the caller's (event-loop) thread.
+ * Admission fails fast with {@link OverloadedException} when the {@link AdmissionQueue} is full; a pinned depth the
+ * model lacks fails with {@link UnknownDepthException} before admission; audio problems surface as the
+ * {@code audio} package's {@link AudioException}s.
+ */
+public final class Recognizer {
+
+    private static final Logger logger = LoggerFactory.getLogger(Recognizer.class);
+
+    private final AcousticModel model;
+
+    private final AudioLoader audioLoader;
+
+    private final LogMelExtractor features;
+
+    private final CtcDecoder decoder;
+
+    private final Function<Transcript, List<Segment>> segmenter;
+
+    private final DepthSelector depthSelector;
+
+    private final AdmissionQueue admission;
+
+    private final Scheduler scheduler;
+
+    private final List<RecognitionListener> listeners;
+
+    private final LongSupplier nanoClock;
+
+    /**
+     * @param model the open exits
+     * @param audioLoader decodes audio to mono samples at the model's sample rate, enforcing the duration limit
+     * @param features the model's log-mel front end
+     * @param decoder CTC decoder over the model's vocabulary
+     * @param segmenter cuts a transcript into segments
+     * @param depthSelector chooses the depth of {@code auto} requests
+     * @param admission bounds the work in the service
+     * @param scheduler bounded scheduler for the blocking steps, with at least {@code admission.concurrency()}
+     * threads
+     * @param listeners told about every finished utterance
+     */
+    public Recognizer(AcousticModel model, AudioLoader audioLoader, LogMelExtractor features, CtcDecoder decoder,
+            Function<Transcript, List<Segment>> segmenter, DepthSelector depthSelector, AdmissionQueue admission,
+            Scheduler scheduler, List<RecognitionListener> listeners) {
+        this(model, audioLoader, features, decoder, segmenter, depthSelector, admission, scheduler, listeners,
+                System::nanoTime);
+    }
+
+    Recognizer(AcousticModel model, AudioLoader audioLoader, LogMelExtractor features, CtcDecoder decoder,
+            Function<Transcript, List<Segment>> segmenter, DepthSelector depthSelector, AdmissionQueue admission,
+            Scheduler scheduler, List<RecognitionListener> listeners, LongSupplier nanoClock) {
+        this.model = model;
+        this.audioLoader = audioLoader;
+        this.features = features;
+        this.decoder = decoder;
+        this.segmenter = segmenter;
+        this.depthSelector = depthSelector;
+        this.admission = admission;
+        this.scheduler = scheduler;
+        this.listeners = List.copyOf(listeners);
+        this.nanoClock = nanoClock;
+    }
+
+    /**
+     * Transcribes one utterance.
+     * @param request the audio and the depth asked for
+     * @return the result, produced on the recognition scheduler; errors as described in the class Javadoc
+     */
+    public Mono<Recognition> recognize(RecognitionRequest request) {
+        return Mono.defer(() -> {
+            checkDepth(request.depth());
+            AdmissionQueue.Permit permit;
+            try {
+                permit = this.admission.admit();
+            }
+            catch (OverloadedException ex) {
+                this.listeners.forEach(this::notifyRejected);
+                return Mono.error(ex);
+            }
+            long admittedAt = this.nanoClock.getAsLong();
+            return Mono.fromCallable(() -> process(request, permit, admittedAt))
+                .subscribeOn(this.scheduler)
+                .doFinally((signal) -> permit.release()); // also when cancelled before it started
+        });
+    }
+
+    /** @return the manifest of the model being served */
+    public ModelManifest manifest() {
+        return this.model.manifest();
+    }
+
+    /** @return the open exits' depths, shallowest first */
+    public List<Integer> depths() {
+        return this.model.depths();
+    }
+
+    /** @return the admission queue (queue and in-flight gauges) */
+    public AdmissionQueue admission() {
+        return this.admission;
+    }
+
+    /**
+     * Runs a silent utterance of the model's shortest input through every open exit and the decoder, so that the
+     * first real request does not pay for ONNX Runtime's lazy initialisation. Blocks the calling thread.
+     */
+    public void warmUp() {
+        float[][] silence = this.features.extract(new float[this.model.manifest().minSamples()]);
+        for (int depth : this.model.depths()) {
+            LogProbs logProbs = this.model.run(depth, silence);
+            this.decoder.decode(logProbs.values(), logProbs.length());
+        }
+        logger.info("Warmed up exits {}", this.model.depths());
+    }
+
+    private void checkDepth(DepthRequest depth) {
+        OptionalInt pinned = depth.pinnedDepth();
+        if (pinned.isPresent() && !this.model.hasExit(pinned.getAsInt())) {
+            throw new UnknownDepthException(Integer.toString(pinned.getAsInt()), this.model.depths());
+        }
+    }
+
+    private Recognition process(RecognitionRequest request, AdmissionQueue.Permit permit, long admittedAt) {
+        permit.start();
+        long startedAt = this.nanoClock.getAsLong();
+        boolean pinned = !request.depth().isAuto();
+        int depth = 0;
+        double audioSeconds = 0;
+        Outcome outcome = Outcome.ERROR;
+        try {
+            PcmAudio audio = this.audioLoader.load(request.audio(), request.mediaType());
+            audioSeconds = audio.durationSeconds();
+            depth = pinned ? request.depth().pinnedDepth().getAsInt() : selectDepth(request, audioSeconds);
+            float[][] frames = this.features.extract(padToShortestInput(audio.samples()));
+            LogProbs logProbs = this.model.run(depth, frames);
+            Transcript transcript = this.decoder.decode(logProbs.values(), logProbs.length());
+            List<Segment> segments = this.segmenter.apply(transcript);
+            outcome = Outcome.SUCCESS;
+            Duration queueWait = Duration.ofNanos(startedAt - admittedAt);
+            Duration serviceTime = Duration.ofNanos(this.nanoClock.getAsLong() - startedAt);
+            ModelManifest manifest = this.model.manifest();
+            return new Recognition(manifest.name(), manifest.language(), depth, pinned, audioSeconds, transcript,
+                    segments, queueWait, serviceTime);
+        }
+        catch (AudioException ex) {
+            outcome = Outcome.INVALID_AUDIO;
+            throw ex;
+        }
+        finally {
+            long finishedAt = this.nanoClock.getAsLong();
+            // Free the place before the result is emitted, so a caller that sees the result sees the queue without it.
+            permit.release();
+            RecognitionSample sample = new RecognitionSample(depth, pinned, audioSeconds,
+                    Duration.ofNanos(startedAt - admittedAt), Duration.ofNanos(finishedAt - startedAt),
+                    Duration.ofNanos(finishedAt - admittedAt), outcome);
+            this.listeners.forEach((listener) -> notifySample(listener, sample));
+        }
+    }
+
+    private int selectDepth(RecognitionRequest request, double audioSeconds) {
+        List<Integer> depths = this.model.depths();
+        DepthSelector.DepthQuery query = new DepthSelector.DepthQuery(depths, audioSeconds,
+                request.maxLatencyMillis(), this.admission.waiting(), this.admission.inFlight());
+        int chosen = this.depthSelector.selectDepth(query);
+        if (this.model.hasExit(chosen)) {
+            return chosen;
+        }
+        int fallback = depths.get(0);
+        for (int depth : depths) {
+            if (depth <= chosen) {
+                fallback = depth;
+            }
+        }
+        logger.debug("Depth selector chose {}, which is not open; using {}", chosen, fallback);
+        return fallback;
+    }
+
+    private float[] padToShortestInput(float[] samples) {
+        int minSamples = this.model.manifest().minSamples();
+        return (samples.length >= minSamples) ? samples : Arrays.copyOf(samples, minSamples);
+    }
+
+    private void notifySample(RecognitionListener listener, RecognitionSample sample) {
+        try {
+            listener.onRecognition(sample);
+        }
+        catch (RuntimeException ex) {
+            logger.warn("Recognition listener {} failed", listener, ex);
+        }
+    }
+
+    private void notifyRejected(RecognitionListener listener) {
+        try {
+            listener.onRejected();
+        }
+        catch (RuntimeException ex) {
+            logger.warn("Recognition listener {} failed", listener, ex);
+        }
+    }
+
+}

@@ -1,0 +1,58 @@
+package io.gearbox.asr.recognition;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+class AdmissionQueueTests {
+
+    @Test
+    void admitsUpToConcurrencyPlusQueueCapacity() {
+        AdmissionQueue queue = new AdmissionQueue(2, 1, Duration.ofSeconds(3));
+        queue.admit();
+        queue.admit();
+        queue.admit();
+        assertThat(queue.waiting()).isEqualTo(3);
+        assertThatExceptionOfType(OverloadedException.class).isThrownBy(queue::admit)
+            .satisfies((ex) -> {
+                assertThat(ex.retryAfter()).isEqualTo(Duration.ofSeconds(3));
+                assertThat(ex.getStackTrace()).isEmpty();
+            });
+    }
+
+    @Test
+    void tracksWaitingAndInFlightThroughAPermitsLife() {
+        AdmissionQueue queue = new AdmissionQueue(1, 1, Duration.ofSeconds(1));
+        AdmissionQueue.Permit permit = queue.admit();
+        assertThat(queue.waiting()).isEqualTo(1);
+        assertThat(queue.inFlight()).isZero();
+        permit.start();
+        assertThat(queue.waiting()).isZero();
+        assertThat(queue.inFlight()).isEqualTo(1);
+        permit.release();
+        permit.release();
+        assertThat(queue.waiting()).isZero();
+        assertThat(queue.inFlight()).isZero();
+    }
+
+    @Test
+    void releasingAWaitingPermitFreesItsPlace() {
+        AdmissionQueue queue = new AdmissionQueue(1, 0, Duration.ofSeconds(1));
+        queue.admit().release();
+        queue.admit();
+        assertThat(queue.waiting()).isEqualTo(1);
+    }
+
+    @Test
+    void rejectsInvalidSettingsNamingTheValue() {
+        assertThatIllegalArgumentException().isThrownBy(() -> new AdmissionQueue(0, 1, Duration.ZERO))
+            .withMessageContaining("was 0");
+        assertThatIllegalArgumentException().isThrownBy(() -> new AdmissionQueue(1, -1, Duration.ZERO))
+            .withMessageContaining("was -1");
+    }
+
+}

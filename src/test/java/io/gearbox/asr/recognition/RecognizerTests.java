@@ -1,0 +1,219 @@
+package io.gearbox.asr.recognition;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.gearbox.asr.audio.AudioLoader;
+import io.gearbox.asr.audio.InvalidAudioException;
+import io.gearbox.asr.decoding.GreedyCtcDecoder;
+import io.gearbox.asr.decoding.Segmenter;
+import io.gearbox.asr.decoding.Vocabulary;
+import io.gearbox.asr.features.FeatureConfig;
+import io.gearbox.asr.features.LogMelExtractor;
+import io.gearbox.asr.inference.AcousticModel;
+import io.gearbox.asr.inference.InferenceOptions;
+import io.gearbox.asr.inference.ModelManifest;
+import io.gearbox.asr.support.SmokeModel;
+import io.gearbox.asr.support.TestAudio;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class RecognizerTests {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private AcousticModel model;
+
+    private Scheduler scheduler;
+
+    private final List<RecognitionSample> samples = new CopyOnWriteArrayList<>();
+
+    private final List<String> rejections = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void openModel() {
+        this.model = AcousticModel.open(SmokeModel.directory(), List.of(), InferenceOptions.defaults());
+        this.scheduler = Schedulers.newBoundedElastic(2, 16, "asr-test");
+    }
+
+    @AfterEach
+    void closeModel() {
+        this.scheduler.dispose();
+        this.model.close();
+    }
+
+    @Test
+    void autoDepthAsksTheSelectorOnARecognitionThread() {
+        AtomicReference<DepthSelector.DepthQuery> seen = new AtomicReference<>();
+        AtomicReference<String> thread = new AtomicReference<>();
+        int shallowest = this.model.depths().get(0);
+        Recognizer recognizer = recognizer((query) -> {
+            seen.set(query);
+            thread.set(Thread.currentThread().getName());
+            return shallowest;
+        }, new AdmissionQueue(2, 4, Duration.ofSeconds(1)));
+        Recognition recognition = recognizer
+            .recognize(new RecognitionRequest(TestAudio.toneWav(1.0, 16000, 440), "audio/wav", DepthRequest.auto(),
+                    250))
+            .block(TIMEOUT);
+        assertThat(recognition.depth()).isEqualTo(shallowest);
+        assertThat(recognition.pinned()).isFalse();
+        assertThat(recognition.model()).isEqualTo("recipe-smoke");
+        assertThat(recognition.audioSeconds()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(recognition.realTimeFactor()).isPositive();
+        assertThat(seen.get().depths()).isEqualTo(this.model.depths());
+        assertThat(seen.get().maxLatencyMillis()).isEqualTo(250);
+        assertThat(seen.get().audioSeconds()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(seen.get().inFlight()).isEqualTo(1);
+        assertThat(thread.get()).startsWith("asr-test");
+    }
+
+    @Test
+    void pinnedDepthBypassesTheSelector() {
+        int shallowest = this.model.depths().get(0);
+        Recognizer recognizer = recognizer((query) -> {
+            throw new AssertionError("selector must not be asked for a pinned request");
+        }, new AdmissionQueue(2, 4, Duration.ofSeconds(1)));
+        Recognition recognition = recognizer
+            .recognize(RecognitionRequest.of(TestAudio.toneWav(0.5, 8000, 300), null, DepthRequest.pinned(shallowest)))
+            .block(TIMEOUT);
+        assertThat(recognition.depth()).isEqualTo(shallowest);
+        assertThat(recognition.pinned()).isTrue();
+        assertThat(this.samples).singleElement().satisfies((sample) -> {
+            assertThat(sample.depth()).isEqualTo(shallowest);
+            assertThat(sample.pinned()).isTrue();
+            assertThat(sample.outcome()).isEqualTo(RecognitionSample.Outcome.SUCCESS);
+            assertThat(sample.latency()).isEqualTo(sample.queueWait().plus(sample.serviceTime()));
+        });
+    }
+
+    @Test
+    void veryShortAudioIsPaddedToTheModelsShortestInput() {
+        Recognizer recognizer = recognizer(DepthSelector.deepest(), new AdmissionQueue(1, 0, Duration.ofSeconds(1)));
+        Recognition recognition = recognizer
+            .recognize(RecognitionRequest.of(TestAudio.toneWav(0.01, 16000, 440), "audio/wav", DepthRequest.auto()))
+            .block(TIMEOUT);
+        assertThat(recognition.depth()).isEqualTo(this.model.deepest());
+    }
+
+    @Test
+    void unknownPinnedDepthFailsBeforeAdmission() {
+        AdmissionQueue admission = new AdmissionQueue(1, 0, Duration.ofSeconds(1));
+        Recognizer recognizer = recognizer(DepthSelector.deepest(), admission);
+        assertThatExceptionOfType(UnknownDepthException.class)
+            .isThrownBy(() -> recognizer
+                .recognize(RecognitionRequest.of(TestAudio.toneWav(0.5, 16000, 440), null, DepthRequest.pinned(97)))
+                .block(TIMEOUT))
+            .satisfies((ex) -> assertThat(ex.available()).isEqualTo(this.model.depths()));
+        assertThat(admission.waiting() + admission.inFlight()).isZero();
+        assertThat(this.samples).isEmpty();
+    }
+
+    @Test
+    void selectorAnswerThatIsNoExitFallsBackToAnOpenExit() {
+        Recognizer recognizer = recognizer((query) -> 1000, new AdmissionQueue(1, 0, Duration.ofSeconds(1)));
+        Recognition recognition = recognizer
+            .recognize(RecognitionRequest.of(TestAudio.toneWav(0.5, 16000, 440), null, DepthRequest.auto()))
+            .block(TIMEOUT);
+        assertThat(recognition.depth()).isEqualTo(this.model.deepest());
+    }
+
+    @Test
+    void fullQueueRejectsAtOnceAndFreesTheSlotAfterwards() throws InterruptedException {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AdmissionQueue admission = new AdmissionQueue(1, 0, Duration.ofSeconds(2));
+        Recognizer recognizer = recognizer((query) -> {
+            entered.countDown();
+            await(release);
+            return query.depths().get(0);
+        }, admission);
+        byte[] audio = TestAudio.toneWav(0.5, 16000, 440);
+        Mono<Recognition> first = recognizer.recognize(RecognitionRequest.of(audio, null, DepthRequest.auto()))
+            .cache();
+        first.subscribe();
+        assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(admission.inFlight()).isEqualTo(1);
+        assertThatExceptionOfType(OverloadedException.class)
+            .isThrownBy(() -> recognizer.recognize(RecognitionRequest.of(audio, null, DepthRequest.auto()))
+                .block(TIMEOUT))
+            .satisfies((ex) -> assertThat(ex.retryAfter()).isEqualTo(Duration.ofSeconds(2)));
+        assertThat(this.rejections).hasSize(1);
+        release.countDown();
+        assertThat(first.block(TIMEOUT)).isNotNull();
+        assertThat(recognizer.recognize(RecognitionRequest.of(audio, null, DepthRequest.auto())).block(TIMEOUT))
+            .isNotNull();
+        assertThat(admission.inFlight() + admission.waiting()).isZero();
+    }
+
+    @Test
+    void undecodableAudioIsReportedAsInvalidAudio() {
+        Recognizer recognizer = recognizer(DepthSelector.deepest(), new AdmissionQueue(1, 0, Duration.ofSeconds(1)));
+        assertThatExceptionOfType(InvalidAudioException.class)
+            .isThrownBy(() -> recognizer
+                .recognize(RecognitionRequest.of(new byte[] { 'R', 'I', 'F', 'F', 1, 2, 3 }, "audio/wav",
+                        DepthRequest.auto()))
+                .block(TIMEOUT));
+        assertThat(this.samples).singleElement()
+            .satisfies((sample) -> assertThat(sample.outcome()).isEqualTo(RecognitionSample.Outcome.INVALID_AUDIO));
+    }
+
+    @Test
+    void warmUpRunsEveryExit() {
+        Recognizer recognizer = recognizer(DepthSelector.deepest(), new AdmissionQueue(1, 0, Duration.ofSeconds(1)));
+        recognizer.warmUp();
+        assertThat(this.samples).isEmpty();
+    }
+
+    private Recognizer recognizer(DepthSelector selector, AdmissionQueue admission) {
+        ModelManifest manifest = this.model.manifest();
+        ModelManifest.Features f = manifest.features();
+        LogMelExtractor features = new LogMelExtractor(new FeatureConfig(manifest.sampleRate(), f.numMelBins(),
+                f.frameLength(), f.frameShift(), f.fftSize(), f.lowFreq(), f.highFreq(), f.logOffset()));
+        Vocabulary vocabulary;
+        try {
+            vocabulary = Vocabulary.load(this.model.directory().resolve(manifest.vocabulary()), manifest.blankId());
+        }
+        catch (IOException ex) {
+            throw new IllegalStateException(ex);
+        }
+        RecognitionListener listener = new RecognitionListener() {
+
+            @Override
+            public void onRecognition(RecognitionSample sample) {
+                RecognizerTests.this.samples.add(sample);
+            }
+
+            @Override
+            public void onRejected() {
+                RecognizerTests.this.rejections.add("rejected");
+            }
+
+        };
+        return new Recognizer(this.model, new AudioLoader(manifest.sampleRate(), Duration.ofMinutes(10)), features,
+                new GreedyCtcDecoder(vocabulary, manifest.outputFrameSeconds()), new Segmenter()::segment, selector,
+                admission, this.scheduler, List.of(listener));
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+}
