@@ -1,0 +1,101 @@
+package io.gearbox.asr.config;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.function.Function;
+
+import io.gearbox.asr.audio.AudioLoader;
+import io.gearbox.asr.decoding.CtcDecoder;
+import io.gearbox.asr.decoding.GreedyCtcDecoder;
+import io.gearbox.asr.decoding.PrefixBeamSearchDecoder;
+import io.gearbox.asr.decoding.Segment;
+import io.gearbox.asr.decoding.Segmenter;
+import io.gearbox.asr.decoding.Transcript;
+import io.gearbox.asr.decoding.Vocabulary;
+import io.gearbox.asr.features.FeatureConfig;
+import io.gearbox.asr.features.LogMelExtractor;
+import io.gearbox.asr.inference.AcousticModel;
+import io.gearbox.asr.inference.ModelManifest;
+import io.gearbox.asr.recognition.AdmissionQueue;
+import io.gearbox.asr.recognition.DepthSelector;
+import io.gearbox.asr.recognition.RecognitionListener;
+import io.gearbox.asr.recognition.Recognizer;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Builds the recognition pipeline around the open model: audio loader, feature extractor and CTC decoder from the
+ * manifest, the admission queue and the bounded worker scheduler, and the default depth selector (deepest exit),
+ * which a {@link DepthSelector} bean of the governor replaces.
+ */
+@Configuration(proxyBeanMethods = false)
+class RecognitionConfiguration {
+
+    @Bean
+    AudioLoader audioLoader(AcousticModel model, LimitsProperties limits) {
+        return new AudioLoader(model.manifest().sampleRate(), limits.maxAudioDuration());
+    }
+
+    @Bean
+    LogMelExtractor logMelExtractor(AcousticModel model) {
+        ModelManifest manifest = model.manifest();
+        ModelManifest.Features features = manifest.features();
+        return new LogMelExtractor(new FeatureConfig(manifest.sampleRate(), features.numMelBins(),
+                features.frameLength(), features.frameShift(), features.fftSize(), features.lowFreq(),
+                features.highFreq(), features.logOffset()));
+    }
+
+    @Bean
+    CtcDecoder ctcDecoder(AcousticModel model, DecodingProperties decoding) {
+        ModelManifest manifest = model.manifest();
+        Vocabulary vocabulary;
+        try {
+            vocabulary = Vocabulary.load(model.directory().resolve(manifest.vocabulary()), manifest.blankId());
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException("Cannot read the vocabulary of model " + manifest.name(), ex);
+        }
+        return switch (decoding.method()) {
+            case GREEDY -> new GreedyCtcDecoder(vocabulary, manifest.outputFrameSeconds());
+            case BEAM -> new PrefixBeamSearchDecoder(vocabulary, manifest.outputFrameSeconds(), decoding.beamWidth());
+        };
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    DepthSelector depthSelector() {
+        return DepthSelector.deepest();
+    }
+
+    @Bean
+    AdmissionQueue admissionQueue(RecognitionProperties recognition) {
+        return new AdmissionQueue(recognition.effectiveWorkers(), recognition.queueCapacity(),
+                recognition.retryAfter());
+    }
+
+    @Bean(destroyMethod = "dispose")
+    Scheduler recognitionScheduler(AdmissionQueue admission) {
+        // As many threads as utterances processed at once; the admission queue bounds what waits, so the
+        // scheduler's own queue never rejects.
+        return Schedulers.newBoundedElastic(admission.concurrency(), admission.capacity() + 1, "asr-recognition");
+    }
+
+    @Bean
+    Recognizer recognizer(AcousticModel model, AudioLoader audioLoader, LogMelExtractor features,
+            CtcDecoder decoder, DepthSelector depthSelector, AdmissionQueue admission, Scheduler recognitionScheduler,
+            ObjectProvider<RecognitionListener> listeners) {
+        return new Recognizer(model, audioLoader, features, decoder, segmenter(), depthSelector, admission,
+                recognitionScheduler, listeners.orderedStream().toList());
+    }
+
+    private static Function<Transcript, List<Segment>> segmenter() {
+        return new Segmenter()::segment;
+    }
+
+}

@@ -1,0 +1,31 @@
+package io.gearbox.asr.config;
+
+import java.time.Duration;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Concurrency and admission ({@code asr.recognition.*}).
+ *
+ * @param workers utterances processed at once, each on its own worker thread; {@code 0} means one per CPU core
+ * @param queueCapacity utterances that may wait for a worker; beyond that requests get 503 at once
+ * @param retryAfter the {@code Retry-After} suggested with a 503
+ * @param warmUp whether to run every exit once at start-up before reporting ready
+ */
+@ConfigurationProperties("asr.recognition")
+@Validated
+public record RecognitionProperties(@DefaultValue("0") @Min(0) int workers,
+        @DefaultValue("32") @Min(0) int queueCapacity, @DefaultValue("1s") @NotNull Duration retryAfter,
+        @DefaultValue("true") boolean warmUp) {
+
+    /** @return {@link #workers()} with {@code 0} resolved to the number of CPU cores */
+    public int effectiveWorkers() {
+        return (this.workers > 0) ? this.workers : Runtime.getRuntime().availableProcessors();
+    }
+
+}

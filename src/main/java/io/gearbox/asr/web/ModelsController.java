@@ -1,0 +1,68 @@
+package io.gearbox.asr.web;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.gearbox.asr.inference.ModelManifest;
+import io.gearbox.asr.recognition.Recognizer;
+
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * {@code GET /v1/models}: the served model and its open exits, with an OpenAI-style {@code data} list.
+ */
+@RestController
+class ModelsController {
+
+    private final Recognizer recognizer;
+
+    ModelsController(Recognizer recognizer) {
+        this.recognizer = recognizer;
+    }
+
+    @GetMapping(path = "/v1/models", produces = MediaType.APPLICATION_JSON_VALUE)
+    ModelsResponse models(ServerWebExchange exchange) {
+        exchange.getAttributes().put(WebAttributes.ENDPOINT, "models");
+        ModelManifest manifest = this.recognizer.manifest();
+        List<Integer> open = this.recognizer.depths();
+        List<ExitInfo> exits = manifest.exits()
+            .stream()
+            .filter((exit) -> open.contains(exit.depth()))
+            .map((exit) -> new ExitInfo(exit.depth(), exit.file(), exit.parameters(), exit.devWer()))
+            .toList();
+        return new ModelsResponse("list", manifest.name(), manifest.version(), manifest.language(),
+                manifest.sampleRate(), open.get(open.size() - 1), exits,
+                List.of(new OpenAiModel(manifest.name(), "model", 0, "gearbox")));
+    }
+
+    /**
+     * @param object always {@code list} (OpenAI's list envelope)
+     * @param name the model's name
+     * @param version the model's version
+     * @param language the model's language code
+     * @param sampleRate the model's sample rate in Hz
+     * @param deepest the deepest open exit
+     * @param exits the open exits, shallowest first
+     * @param data the model as OpenAI's model list
+     */
+    record ModelsResponse(String object, String name, String version, String language, int sampleRate, int deepest,
+            List<ExitInfo> exits, List<OpenAiModel> data) {
+    }
+
+    /**
+     * @param depth encoder layers in the exit
+     * @param file its ONNX file
+     * @param parameters parameters it uses
+     * @param devWer word error rate per development set
+     */
+    record ExitInfo(int depth, String file, long parameters, Map<String, Double> devWer) {
+    }
+
+    record OpenAiModel(String id, String object, long created, @JsonProperty("owned_by") String ownedBy) {
+    }
+
+}

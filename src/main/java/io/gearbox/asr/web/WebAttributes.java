@@ -1,0 +1,30 @@
+package io.gearbox.asr.web;
+
+/**
+ * Exchange attributes the handlers set for observers such as request metrics.
+ */
+public final class WebAttributes {
+
+    /** The exit depth ({@link Integer}) that served the request; absent when none did. */
+    public static final String DEPTH = WebAttributes.class.getName() + ".depth";
+
+    /** A short endpoint name ({@link String}): {@code transcriptions}, {@code recognize} or {@code models}. */
+    public static final String ENDPOINT = WebAttributes.class.getName() + ".endpoint";
+
+    private WebAttributes() {
+    }
+
+    /**
+     * @param path a request path
+     * @return the short endpoint name for one of this package's endpoints, or {@code null}
+     */
+    public static String endpointOf(String path) {
+        return switch (path) {
+            case "/v1/audio/transcriptions" -> "transcriptions";
+            case "/v1/recognize" -> "recognize";
+            case "/v1/models" -> "models";
+            default -> null;
+        };
+    }
+
+}

@@ -1,0 +1,7 @@
+/**
+ * HTTP adapters: the OpenAI-compatible {@code /v1/audio/transcriptions}, the raw-body {@code /v1/recognize}, the
+ * model listing {@code /v1/models}, their DTOs, the upload limits, and the single error mapper
+ * ({@link io.gearbox.asr.web.ProblemDetailsExceptionHandler}) that turns every failure into an RFC 9457
+ * {@code application/problem+json} response.
+ */
+package io.gearbox.asr.web;
