@@ -61,7 +61,7 @@ public final class LogMelExtractor {
         int frameLength = config.frameLength();
         int half = fftSize / 2;
         double logOffset = config.logOffset();
-        // Per-call plan and buffers: JTransforms plans hold no per-transform state we share across threads.
+        // A plan and buffers per call, so that threads share nothing mutable.
         DoubleFFT_1D fft = new DoubleFFT_1D(fftSize);
         double[] buffer = new double[fftSize];
         double[] power = new double[half + 1];
