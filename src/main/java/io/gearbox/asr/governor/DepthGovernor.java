@@ -59,9 +59,10 @@ import io.gearbox.asr.governor.DepthPolicy.Observation;
  * ({@link Reason#UTILISATION}). Outside the cooldown, jump to the deepest exit shallower than {@code d} with
  * {@code latency_now(e) <= goal}, or to the shallowest when none is; such a move may skip several exits.
  * <li><b>Low marks</b>: {@code P <= latencySlo · latencyLowFraction} (or absent), {@code U <= utilisationLow}
- * (or absent), the next deeper exit {@code d+} predicted within the goal, {@code latency(d+) <= goal}, and within
- * the utilisation high mark, {@code U · c(d+) / c(d) <= utilisationHigh}. When they have held at every
- * evaluation for {@code dwell} and the cooldown is over, step to {@code d+}: one exit, then a new dwell.
+ * (or absent), the next deeper exit {@code d+} predicted within the goal, {@code latency(d+) <= goal}, and
+ * predicted to stay half-way between the utilisation marks,
+ * {@code U · c(d+) / c(d) <= (utilisationLow + utilisationHigh) / 2}. When they have held at every evaluation
+ * for {@code dwell} and the cooldown is over, step to {@code d+}: one exit, then a new dwell.
  * <li>Otherwise hold.
  * </ol>
  * The gap between the high and low marks, the dwell before each deeper step, the cooldown after every change

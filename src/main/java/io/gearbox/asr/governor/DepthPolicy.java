@@ -110,10 +110,10 @@ final class DepthPolicy {
 					goal);
 		}
 		else if (utilisation.isPresent() && utilisation.getAsDouble() * observation.cost()[current + 1]
-				/ observation.cost()[current] > settings.utilisationHigh()) {
-			blocker = String.format(Locale.ROOT, "next exit predicted at utilisation %.2f > high mark %.2f",
+				/ observation.cost()[current] > midMark(settings)) {
+			blocker = String.format(Locale.ROOT, "next exit predicted at utilisation %.2f > mid mark %.2f",
 					utilisation.getAsDouble() * observation.cost()[current + 1] / observation.cost()[current],
-					settings.utilisationHigh());
+					midMark(settings));
 		}
 		if (blocker != null) {
 			return Decision.hold(current, PolicyState.HOLDING, blocker, NEVER);
@@ -131,6 +131,14 @@ final class DepthPolicy {
 		String detail = String.format(Locale.ROOT, "under the low marks for %.1f s; next exit predicted at %.3f s%s",
 				seconds(calmFor), predicted[current + 1], load(observation));
 		return Decision.move(current + 1, Reason.RECOVERY, detail, now);
+	}
+
+	/**
+	 * The utilisation a step deeper may be predicted to reach: half-way between the marks, so that the noise of a
+	 * busy fraction does not carry it over the high mark and straight back.
+	 */
+	static double midMark(GovernorSettings settings) {
+		return (settings.utilisationLow() + settings.utilisationHigh()) / 2;
 	}
 
 	private static String load(Observation observation) {
