@@ -231,11 +231,7 @@ public final class GovernorSimulation {
 		}
 
 		private void tick(int second) {
-			double busyNow = 0;
-			for (double[] running : this.departures) {
-				busyNow += Math.max(0, running[0] - this.now);
-			}
-			// Busy time in the last second: work done = accumulated busy seconds (see advanceTo).
+			// The busy fraction of the workers over the last second, as a device's utilisation counter reports it.
 			this.lastUtilisation = Math.min(1, this.busySeconds / WORKERS);
 			this.busySeconds = 0;
 			this.governor.evaluate();
