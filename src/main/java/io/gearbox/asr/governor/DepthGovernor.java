@@ -37,27 +37,32 @@ import io.gearbox.asr.governor.DepthPolicy.Observation;
  * the p95 audio length of the requests in the window:
  *
  * <pre>
- * wait(e)    = c(e) · Ā · max(0, q + i − k + 1) / k      queued work ahead of a new request, per worker
- * latency(e) = wait(e) + c(e) · A95                      predicted end-to-end latency of a typical request
+ * b          = max(0, q + i − k + 1)                 requests a new arrival waits for
+ * b̄          = EWMA of b, time constant window / 10  (each utilisation source: window / 4)
+ * latency(e) = c(e) · (Ā · b̄ / k + A95)               predicted end-to-end latency of a typical request:
+ *                                                    the queued work ahead per worker, then its own audio
  * goal       = latencySlo · predictionTarget
  * </pre>
  *
- * The prediction assumes queued requests run at the exit being considered, which holds when the recognition
- * layer resolves the depth ({@link #depthFor}) as a worker picks a request up rather than at admission.
+ * {@code latency_now(e)} is the same with {@code max(b, b̄)}: a jump uses it, so that a queue that is growing
+ * fast is not underestimated by the smoothing. The prediction assumes queued requests run at the exit being
+ * considered, which holds when the recognition layer resolves the depth ({@link #depthFor}) as a worker picks a
+ * request up rather than at admission.
  *
  * <h2>Policy (mode {@link GovernorMode#AUTO})</h2>
  * With {@code d} the current exit, {@code P} the p95 of end-to-end latency over the window counting only requests
  * completed since the last change (and only when at least {@code minSamples} did; otherwise absent), and
- * {@code U} the largest reading of the healthy steering sources:
+ * {@code U} the largest smoothed reading of the healthy steering sources:
  * <ol>
  * <li><b>High marks</b> (first that holds gives the reason): {@code P > latencySlo} ({@link Reason#LATENCY}),
  * {@code latency(d) > latencySlo} ({@link Reason#QUEUE}), {@code U > utilisationHigh}
  * ({@link Reason#UTILISATION}). Outside the cooldown, jump to the deepest exit shallower than {@code d} with
- * {@code latency(e) <= goal}, or to the shallowest when none is; such a move may skip several exits.
+ * {@code latency_now(e) <= goal}, or to the shallowest when none is; such a move may skip several exits.
  * <li><b>Low marks</b>: {@code P <= latencySlo · latencyLowFraction} (or absent), {@code U <= utilisationLow}
- * (or absent), the next deeper exit {@code d+} predicted within the goal, {@code latency(d+) <= goal}, and within
- * the utilisation high mark, {@code U · c(d+) / c(d) <= utilisationHigh}. When they have held at every
- * evaluation for {@code dwell} and the cooldown is over, step to {@code d+}: one exit, then a new dwell.
+ * (or absent), the next deeper exit {@code d+} predicted within the goal, {@code latency(d+) <= goal}, and
+ * predicted to stay half-way between the utilisation marks,
+ * {@code U · c(d+) / c(d) <= (utilisationLow + utilisationHigh) / 2}. When they have held at every evaluation
+ * for {@code dwell} and the cooldown is over, step to {@code d+}: one exit, then a new dwell.
  * <li>Otherwise hold.
  * </ol>
  * The gap between the high and low marks, the dwell before each deeper step, the cooldown after every change
@@ -99,6 +104,12 @@ public final class DepthGovernor {
 	/** Weight of a new sample in each exit's cost average once warmed up. */
 	static final double COST_ALPHA = 0.1;
 
+	/** Utilisation is smoothed with a time constant of the window divided by this. */
+	static final int UTILISATION_SMOOTHING_DIVISOR = 4;
+
+	/** The backlog is smoothed with a time constant of the window divided by this (one histogram bucket). */
+	static final int BACKLOG_SMOOTHING_DIVISOR = WINDOW_BUCKETS;
+
 	private final Clock clock;
 
 	private final int[] depths;
@@ -138,6 +149,12 @@ public final class DepthGovernor {
 	private double p95AudioSeconds = INITIAL_AUDIO_SECONDS;
 
 	private GovernorSnapshot.Signals lastSignals;
+
+	private double smoothedBacklog;
+
+	private long backlogAtNanos = DepthPolicy.NEVER;
+
+	private double[] lastPrediction;
 
 	/**
 	 * Creates a governor serving the deepest exit in mode {@link GovernorMode#AUTO}.
@@ -202,7 +219,7 @@ public final class DepthGovernor {
 	 */
 	public void evaluate() {
 		Instant now = this.clock.instant();
-		this.signalBoard.sample(now);
+		this.signalBoard.sample(now, this.settings.window().toNanos() / UTILISATION_SMOOTHING_DIVISOR);
 		synchronized (this) {
 			decideLocked(now);
 		}
@@ -308,12 +325,11 @@ public final class DepthGovernor {
 
 	/** An immutable view for operators. */
 	public synchronized GovernorSnapshot snapshot() {
-		Forecast now = this.forecast;
 		CostModel.Estimates estimates = this.costs.estimates();
 		List<GovernorSnapshot.ExitCost> table = new ArrayList<>();
 		for (int i = 0; i < this.depths.length; i++) {
 			table.add(new GovernorSnapshot.ExitCost(this.depths[i], estimates.cost(i), estimates.samples()[i],
-					now.latencySeconds(i, now.p95AudioSeconds)));
+					this.lastPrediction[i]));
 		}
 		return new GovernorSnapshot(this.clock.instant(), this.depth, this.mode, this.state, this.lastDecision,
 				Optional.ofNullable(this.lastChange), this.lastSignals, table, this.settings);
@@ -362,14 +378,28 @@ public final class DepthGovernor {
 		OptionalDouble utilisation = this.signalBoard.utilisation();
 		LoadProbe.Load load = this.signalBoard.load();
 		double[] cost = this.costs.estimates().costSecondsPerAudioSecond();
-		double queued = DepthPolicy.queuedAudioSeconds(load, this.meanAudioSeconds);
-		Forecast forecast = new Forecast(cost, queued, this.p95AudioSeconds);
-		this.forecast = forecast;
-		double[] predicted = DepthPolicy.predict(cost, queued, this.p95AudioSeconds);
+		double backlog = DepthPolicy.backlog(load);
+		if (this.backlogAtNanos == DepthPolicy.NEVER) {
+			this.smoothedBacklog = backlog;
+		}
+		else if (nowNanos > this.backlogAtNanos) {
+			double weight = 1 - Math.exp(-(double) (nowNanos - this.backlogAtNanos) 
+					/ (current.window().toNanos() / BACKLOG_SMOOTHING_DIVISOR));
+			this.smoothedBacklog += weight * (backlog - this.smoothedBacklog);
+		}
+		this.backlogAtNanos = Math.max(nowNanos, this.backlogAtNanos);
+		this.forecast = new Forecast(cost, this.meanAudioSeconds * backlog / load.workers(), this.p95AudioSeconds);
+		double[] predicted = DepthPolicy.predict(cost, this.smoothedBacklog, load.workers(), this.meanAudioSeconds,
+				this.p95AudioSeconds);
+		double[] predictedNow = DepthPolicy.predict(cost, Math.max(backlog, this.smoothedBacklog), load.workers(),
+				this.meanAudioSeconds, this.p95AudioSeconds);
+		this.lastPrediction = predicted;
 		this.lastSignals = new GovernorSnapshot.Signals(now, seconds(latency.percentile(95), 1e6), latency.count(),
-				decisionP95, utilisation, load.inFlight(), load.queued(), load.workers(), this.meanAudioSeconds,
+				decisionP95, utilisation, load.inFlight(), load.queued(), load.workers(), this.smoothedBacklog,
+				this.meanAudioSeconds,
 				this.p95AudioSeconds, this.signalBoard.statuses());
-		return new Observation(nowNanos, decisionP95, utilisation, load, this.depths.clone(), cost, predicted);
+		return new Observation(nowNanos, decisionP95, utilisation, load, this.depths.clone(), cost, predicted,
+				predictedNow);
 	}
 
 	/** Moves to another exit and tells the listeners. Holds the lock. */

@@ -19,10 +19,13 @@ final class DepthPolicy {
 	}
 
 	/**
-	 * Predicted end-to-end latency of a request of {@code audioSeconds} at each exit:
-	 * {@code cost(e) * (audioSeconds + queuedAudioSeconds(load, meanAudioSeconds))}.
+	 * Predicted end-to-end latency at each exit of a request of {@code audioSeconds} arriving behind
+	 * {@code backlog} requests of {@code meanAudioSeconds} on {@code workers} workers:
+	 * {@code cost(e) * (audioSeconds + meanAudioSeconds * backlog / workers)}.
 	 */
-	static double[] predict(double[] cost, double queuedAudioSeconds, double audioSeconds) {
+	static double[] predict(double[] cost, double backlog, int workers, double meanAudioSeconds,
+			double audioSeconds) {
+		double queuedAudioSeconds = meanAudioSeconds * backlog / workers;
 		double[] latency = new double[cost.length];
 		for (int i = 0; i < cost.length; i++) {
 			latency[i] = cost[i] * (audioSeconds + queuedAudioSeconds);
@@ -31,13 +34,12 @@ final class DepthPolicy {
 	}
 
 	/**
-	 * Audio seconds a new request waits behind, per worker: {@code meanAudio * max(0, queued + inFlight -
-	 * workers + 1) / workers}. A request that finds a free worker waits for nothing; one that finds all workers
-	 * busy and {@code q} queued ahead waits for {@code q + 1} departures, which come {@code workers} at a time.
+	 * Requests a new arrival waits for: {@code max(0, queued + inFlight - workers + 1)}. One that finds a free
+	 * worker waits for nothing; one that finds all workers busy and {@code q} queued ahead waits for {@code q + 1}
+	 * departures, which come {@code workers} at a time.
 	 */
-	static double queuedAudioSeconds(LoadProbe.Load load, double meanAudioSeconds) {
-		long ahead = Math.max(0L, (long) load.queued() + load.inFlight() - load.workers() + 1);
-		return meanAudioSeconds * ahead / load.workers();
+	static double backlog(LoadProbe.Load load) {
+		return Math.max(0L, (long) load.queued() + load.inFlight() - load.workers() + 1);
 	}
 
 	static Decision decide(GovernorSettings settings, Observation observation, Memory memory) {
@@ -46,6 +48,7 @@ final class DepthPolicy {
 		double slo = seconds(settings.latencySlo().toNanos());
 		double goal = slo * settings.predictionTarget();
 		double[] predicted = observation.predictedSeconds();
+		double[] predictedNow = observation.predictedNowSeconds();
 		long now = observation.nowNanos();
 		boolean coolingDown = memory.lastChangeNanos() != NEVER
 				&& now - memory.lastChangeNanos() < settings.cooldown().toNanos();
@@ -77,14 +80,16 @@ final class DepthPolicy {
 			}
 			int target = 0;
 			for (int i = current - 1; i >= 0; i--) {
-				if (predicted[i] <= goal) {
+				if (predictedNow[i] <= goal) {
 					target = i;
 					break;
 				}
 			}
 			String detail = String.format(Locale.ROOT, "%s; %s %d predicted at %.3f s (goal %.3f s)%s", why,
-					(predicted[target] <= goal) ? "deepest exit within goal:" : "no exit within goal, shallowest:",
-					observation.depths()[target], predicted[target], goal, load(observation));
+					(target > 0 || predictedNow[0] <= goal) ? "deepest exit within goal:"
+							: "no exit within goal, shallowest:",
+					observation.depths()[target], predictedNow[target], goal,
+					load(observation));
 			return Decision.move(target, trigger, detail, NEVER);
 		}
 
@@ -105,10 +110,10 @@ final class DepthPolicy {
 					goal);
 		}
 		else if (utilisation.isPresent() && utilisation.getAsDouble() * observation.cost()[current + 1]
-				/ observation.cost()[current] > settings.utilisationHigh()) {
-			blocker = String.format(Locale.ROOT, "next exit predicted at utilisation %.2f > high mark %.2f",
+				/ observation.cost()[current] > midMark(settings)) {
+			blocker = String.format(Locale.ROOT, "next exit predicted at utilisation %.2f > mid mark %.2f",
 					utilisation.getAsDouble() * observation.cost()[current + 1] / observation.cost()[current],
-					settings.utilisationHigh());
+					midMark(settings));
 		}
 		if (blocker != null) {
 			return Decision.hold(current, PolicyState.HOLDING, blocker, NEVER);
@@ -126,6 +131,14 @@ final class DepthPolicy {
 		String detail = String.format(Locale.ROOT, "under the low marks for %.1f s; next exit predicted at %.3f s%s",
 				seconds(calmFor), predicted[current + 1], load(observation));
 		return Decision.move(current + 1, Reason.RECOVERY, detail, now);
+	}
+
+	/**
+	 * The utilisation a step deeper may be predicted to reach: half-way between the marks, so that the noise of a
+	 * busy fraction does not carry it over the high mark and straight back.
+	 */
+	static double midMark(GovernorSettings settings) {
+		return (settings.utilisationLow() + settings.utilisationHigh()) / 2;
 	}
 
 	private static String load(Observation observation) {
@@ -148,10 +161,13 @@ final class DepthPolicy {
 	 * @param load the work in the service
 	 * @param depths the exits, shallowest first
 	 * @param cost service seconds per audio second of each exit, shallowest first
-	 * @param predictedSeconds predicted end-to-end latency of a typical request at each exit
+	 * @param predictedSeconds predicted end-to-end latency of a typical request at each exit, behind the smoothed
+	 * backlog
+	 * @param predictedNowSeconds the same behind the larger of the smoothed and the current backlog
 	 */
 	record Observation(long nowNanos, OptionalDouble p95LatencySeconds, OptionalDouble utilisation,
-			LoadProbe.Load load, int[] depths, double[] cost, double[] predictedSeconds) {
+			LoadProbe.Load load, int[] depths, double[] cost, double[] predictedSeconds,
+			double[] predictedNowSeconds) {
 	}
 
 	/**

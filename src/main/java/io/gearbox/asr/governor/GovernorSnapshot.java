@@ -46,13 +46,14 @@ public record GovernorSnapshot(Instant at, int depth, GovernorMode mode, PolicyS
 	 * @param inFlight requests being served
 	 * @param queued requests waiting for a worker
 	 * @param workers requests that can be served at once
+	 * @param smoothedBacklog requests a new arrival waits for, smoothed over time, as the policy predicts with
 	 * @param meanAudioSeconds mean audio length in the window (the last known one when the window is empty)
 	 * @param p95AudioSeconds p95 audio length in the window (likewise): the "typical" request of the predictions
 	 * @param sources each source's status, the load probe's last
 	 */
 	public record Signals(Instant evaluatedAt, OptionalDouble p95LatencySeconds, long windowSamples,
 			OptionalDouble decisionP95LatencySeconds, OptionalDouble utilisation, int inFlight, int queued,
-			int workers, double meanAudioSeconds, double p95AudioSeconds, List<SourceStatus> sources) {
+			int workers, double smoothedBacklog, double meanAudioSeconds, double p95AudioSeconds, List<SourceStatus> sources) {
 
 		public Signals {
 			Objects.requireNonNull(evaluatedAt, "evaluatedAt");

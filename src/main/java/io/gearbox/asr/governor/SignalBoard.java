@@ -1,6 +1,7 @@
 package io.gearbox.asr.governor;
 
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +12,10 @@ import java.util.OptionalDouble;
  * Reads the signal sources and the load probe and remembers how each one is doing. A source that fails is logged
  * once when it starts failing and once when it recovers, reported in its {@link SourceStatus}, and left out of
  * the utilisation until it reads again.
+ *
+ * <p>Each source's readings are smoothed by an exponentially weighted mean with time constant {@code tau}:
+ * {@code s += (1 - exp(-dt / tau)) * (reading - s)}, restarting from the first reading after a failure. A single
+ * reading of a busy fraction over a second is mostly noise at moderate load; the mean is what the policy uses.
  */
 final class SignalBoard {
 
@@ -41,8 +46,8 @@ final class SignalBoard {
 	}
 
 	private static SourceStatus unknown(String name, boolean steers) {
-		return new SourceStatus(name, steers, SourceStatus.State.UNKNOWN, OptionalDouble.empty(), Optional.empty(),
-				Optional.empty(), Optional.empty(), 0);
+		return new SourceStatus(name, steers, SourceStatus.State.UNKNOWN, OptionalDouble.empty(),
+				OptionalDouble.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 0);
 	}
 
 	private static String nameOf(SignalSource source) {
@@ -55,8 +60,12 @@ final class SignalBoard {
 		}
 	}
 
-	/** Reads every source and the load probe once. */
-	synchronized void sample(Instant now) {
+	/**
+	 * Reads every source and the load probe once.
+	 * @param now the time of the reading
+	 * @param tauNanos time constant of the smoothing
+	 */
+	synchronized void sample(Instant now, long tauNanos) {
 		double max = Double.NaN;
 		for (int i = 0; i < this.statuses.length; i++) {
 			SourceStatus before = this.statuses[i];
@@ -70,9 +79,9 @@ final class SignalBoard {
 					after = failed(before, "reading out of [0, 1]: " + reading.getAsDouble(), now);
 				}
 				else {
-					after = succeeded(before, reading.getAsDouble(), now);
-					if (after.steersDepth() && !(after.value().getAsDouble() <= max)) {
-						max = after.value().getAsDouble();
+					after = succeeded(before, reading.getAsDouble(), now, tauNanos);
+					if (after.steersDepth() && !(after.smoothed().getAsDouble() <= max)) {
+						max = after.smoothed().getAsDouble();
 					}
 				}
 			}
@@ -89,7 +98,7 @@ final class SignalBoard {
 			}
 			else {
 				this.lastLoad = load;
-				this.loadStatus = succeeded(this.loadStatus, load.queued() + load.inFlight(), now);
+				this.loadStatus = succeeded(this.loadStatus, load.queued() + load.inFlight(), now, 0);
 			}
 		}
 		catch (RuntimeException ex) {
@@ -102,13 +111,19 @@ final class SignalBoard {
 				: ex.getClass().getSimpleName();
 	}
 
-	private static SourceStatus succeeded(SourceStatus before, double value, Instant now) {
+	private static SourceStatus succeeded(SourceStatus before, double value, Instant now, long tauNanos) {
 		if (before.state() == SourceStatus.State.FAILING) {
 			logger.log(Level.INFO, "Governor signal ''{0}'' reads again after {1} failures", before.name(),
 					before.consecutiveFailures());
 		}
+		double smoothed = value;
+		if (before.smoothed().isPresent() && before.lastReadAt().isPresent() && tauNanos > 0) {
+			long dt = Math.max(0, Duration.between(before.lastReadAt().get(), now).toNanos());
+			double weight = 1 - Math.exp(-(double) dt / tauNanos);
+			smoothed = before.smoothed().getAsDouble() + weight * (value - before.smoothed().getAsDouble());
+		}
 		return new SourceStatus(before.name(), before.steersDepth(), SourceStatus.State.OK, OptionalDouble.of(value),
-				Optional.of(now), before.lastError(), Optional.empty(), 0);
+				OptionalDouble.of(smoothed), Optional.of(now), before.lastError(), Optional.empty(), 0);
 	}
 
 	private static SourceStatus failed(SourceStatus before, String error, Instant now) {
@@ -118,10 +133,10 @@ final class SignalBoard {
 		}
 		Instant since = before.failingSince().orElse(now);
 		return new SourceStatus(before.name(), before.steersDepth(), SourceStatus.State.FAILING, before.value(),
-				before.lastReadAt(), Optional.of(error), Optional.of(since), before.consecutiveFailures() + 1);
+				OptionalDouble.empty(), before.lastReadAt(), Optional.of(error), Optional.of(since), before.consecutiveFailures() + 1);
 	}
 
-	/** Largest utilisation among the steering sources whose last read succeeded; empty when none did. */
+	/** Largest smoothed utilisation among the steering sources whose last read succeeded; empty when none did. */
 	synchronized OptionalDouble utilisation() {
 		return this.utilisation;
 	}

@@ -13,13 +13,15 @@ import java.util.OptionalDouble;
  * @param steersDepth whether its readings take part in decisions
  * @param state the outcome of the last read
  * @param value the last good reading (kept while failing, but then not used)
+ * @param smoothed the exponentially weighted mean of the good readings that the policy uses; empty while
+ * failing
  * @param lastReadAt when the last good reading was taken
  * @param lastError the last failure, as {@code ExceptionClass: message} or a description
  * @param failingSince when the current run of failures began
  * @param consecutiveFailures failures since the last good reading
  */
 public record SourceStatus(String name, boolean steersDepth, State state, OptionalDouble value,
-		Optional<Instant> lastReadAt, Optional<String> lastError, Optional<Instant> failingSince,
+		OptionalDouble smoothed, Optional<Instant> lastReadAt, Optional<String> lastError, Optional<Instant> failingSince,
 		long consecutiveFailures) {
 
 	/** Name under which the {@link LoadProbe}'s status is reported. */
@@ -29,6 +31,7 @@ public record SourceStatus(String name, boolean steersDepth, State state, Option
 		Objects.requireNonNull(name, "name");
 		Objects.requireNonNull(state, "state");
 		Objects.requireNonNull(value, "value");
+		Objects.requireNonNull(smoothed, "smoothed");
 		Objects.requireNonNull(lastReadAt, "lastReadAt");
 		Objects.requireNonNull(lastError, "lastError");
 		Objects.requireNonNull(failingSince, "failingSince");

@@ -1,0 +1,85 @@
+package io.gearbox.asr.governor;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.within;
+
+class CostModelTests {
+
+	private final CostModel model = new CostModel(
+			List.of(new ExitPrior(12, 0.06), new ExitPrior(2, 0.01), new ExitPrior(6, 0.03)), 0.1);
+
+	@Test
+	void usesThePriorsUntilAnExitIsMeasured() {
+		CostModel.Estimates estimates = this.model.estimates();
+		assertThat(estimates.depths()).containsExactly(2, 6, 12);
+		assertThat(estimates.costSecondsPerAudioSecond()).containsExactly(0.01, 0.03, 0.06);
+		assertThat(estimates.samples()).containsOnly(0L);
+	}
+
+	@Test
+	void learnsServiceSecondsPerAudioSecondFromSamples() {
+		for (int i = 0; i < 50; i++) {
+			this.model.record(sample(12, 4.0, 0.2));
+		}
+		CostModel.Estimates estimates = this.model.estimates();
+		assertThat(estimates.cost(2)).isCloseTo(0.05, within(1e-9));
+		assertThat(estimates.samples()[2]).isEqualTo(50);
+	}
+
+	@Test
+	void scalesTheUnmeasuredPriorsByWhatTheMeasuredExitsShowed() {
+		for (int i = 0; i < 10; i++) {
+			this.model.record(sample(12, 2.0, 0.06));
+		}
+		// Depth 12 measured at half its prior: this machine is twice as fast as assumed.
+		CostModel.Estimates estimates = this.model.estimates();
+		assertThat(estimates.cost(2)).isCloseTo(0.03, within(1e-9));
+		assertThat(estimates.cost(0)).isCloseTo(0.005, within(1e-9));
+		assertThat(estimates.cost(1)).isCloseTo(0.015, within(1e-9));
+	}
+
+	@Test
+	void followsACostThatChanges() {
+		for (int i = 0; i < 50; i++) {
+			this.model.record(sample(6, 1.0, 0.03));
+		}
+		for (int i = 0; i < 50; i++) {
+			this.model.record(sample(6, 1.0, 0.06));
+		}
+		assertThat(this.model.estimates().cost(1)).isCloseTo(0.06, within(0.001));
+	}
+
+	@Test
+	void ignoresUnknownDepthsAndNearlyEmptyAudio() {
+		this.model.record(sample(7, 1.0, 5.0));
+		this.model.record(sample(6, 0.01, 5.0));
+		assertThat(this.model.estimates().samples()).containsOnly(0L);
+	}
+
+	@Test
+	void rejectsRepeatedDepths() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new CostModel(List.of(new ExitPrior(4, 0.1), new ExitPrior(4, 0.2)), 0.1))
+			.withMessageContaining("4 repeats");
+	}
+
+	@Test
+	void parameterProportionalPriorsScaleToTheDeepestExit() {
+		List<ExitPrior> priors = ExitPrior.parameterProportional(Map.of(12, 3_000_000L, 2, 1_000_000L), 0.06);
+		assertThat(priors).extracting(ExitPrior::depth).containsExactly(2, 12);
+		assertThat(priors.get(0).priorCostSecondsPerAudioSecond()).isCloseTo(0.02, within(1e-12));
+		assertThat(priors.get(1).priorCostSecondsPerAudioSecond()).isCloseTo(0.06, within(1e-12));
+	}
+
+	private static RequestSample sample(int depth, double audioSeconds, double serviceSeconds) {
+		long service = Math.round(serviceSeconds * 1e9);
+		return new RequestSample(depth, audioSeconds, 0, service, service);
+	}
+
+}
