@@ -53,12 +53,21 @@ public final class AdmissionQueue {
         while (true) {
             int current = this.admitted.get();
             if (current >= capacity) {
-                throw new OverloadedException(capacity, this.retryAfter);
+                throw overloaded();
             }
             if (this.admitted.compareAndSet(current, current + 1)) {
                 return new Permit();
             }
         }
+    }
+
+    /** @return whether admission would fail right now */
+    public boolean isFull() {
+        return this.admitted.get() >= capacity();
+    }
+
+    OverloadedException overloaded() {
+        return new OverloadedException(capacity(), this.retryAfter);
     }
 
     /** @return utterances admitted but not yet being processed */

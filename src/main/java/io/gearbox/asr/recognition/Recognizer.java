@@ -113,6 +113,22 @@ public final class Recognizer {
         });
     }
 
+    /**
+     * Fails fast for a request that {@link #recognize} would turn away anyway, so that callers can check before
+     * reading a large upload: a pinned depth the model lacks, or a full admission queue. Passing this check does
+     * not reserve a place; {@link #recognize} admits for real.
+     * @param depth the depth asked for
+     * @throws UnknownDepthException if a pinned depth has no open exit
+     * @throws OverloadedException if the admission queue is full right now
+     */
+    public void rejectEarly(DepthRequest depth) {
+        checkDepth(depth);
+        if (this.admission.isFull()) {
+            this.listeners.forEach(this::notifyRejected);
+            throw this.admission.overloaded();
+        }
+    }
+
     /** @return the manifest of the model being served */
     public ModelManifest manifest() {
         return this.model.manifest();

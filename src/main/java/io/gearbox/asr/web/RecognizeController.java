@@ -39,6 +39,7 @@ class RecognizeController {
         return Mono.defer(() -> {
             DepthRequest depthRequest = DepthRequest.parse(depth);
             long maxLatency = TranscriptionController.maxLatencyMillis(maxLatencyMs);
+            this.recognizer.rejectEarly(depthRequest);
             ServerHttpRequest request = exchange.getRequest();
             String mediaType = Uploads.audioMediaType(request.getHeaders().getContentType());
             return this.uploads.read(request.getBody())

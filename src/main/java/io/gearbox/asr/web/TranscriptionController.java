@@ -48,6 +48,7 @@ class TranscriptionController {
         exchange.getAttributes().put(WebAttributes.ENDPOINT, "transcriptions");
         return exchange.getMultipartData().flatMap((form) -> {
             Options options = Options.from(form);
+            this.recognizer.rejectEarly(options.depth());
             FilePart file = options.file();
             String mediaType = Uploads.audioMediaType(file.headers().getContentType());
             return this.uploads.read(file.content())

@@ -159,6 +159,21 @@ class RecognizerTests {
     }
 
     @Test
+    void rejectEarlyTurnsAwayWhatRecognizeWouldWithoutReservingAPlace() {
+        AdmissionQueue admission = new AdmissionQueue(1, 0, Duration.ofSeconds(1));
+        Recognizer recognizer = recognizer(DepthSelector.deepest(), admission);
+        recognizer.rejectEarly(DepthRequest.auto());
+        recognizer.rejectEarly(DepthRequest.pinned(this.model.deepest()));
+        assertThat(admission.waiting() + admission.inFlight()).isZero();
+        assertThatExceptionOfType(UnknownDepthException.class)
+            .isThrownBy(() -> recognizer.rejectEarly(DepthRequest.pinned(97)));
+        admission.admit();
+        assertThatExceptionOfType(OverloadedException.class)
+            .isThrownBy(() -> recognizer.rejectEarly(DepthRequest.auto()));
+        assertThat(this.rejections).hasSize(1);
+    }
+
+    @Test
     void undecodableAudioIsReportedAsInvalidAudio() {
         Recognizer recognizer = recognizer(DepthSelector.deepest(), new AdmissionQueue(1, 0, Duration.ofSeconds(1)));
         assertThatExceptionOfType(InvalidAudioException.class)
