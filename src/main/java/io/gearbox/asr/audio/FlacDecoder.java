@@ -7,7 +7,9 @@ import java.io.SequenceInputStream;
 
 import org.jflac.ChannelData;
 import org.jflac.FLACDecoder;
+import org.jflac.FrameListener;
 import org.jflac.frame.Frame;
+import org.jflac.metadata.Metadata;
 
 /**
  * Decodes FLAC with jFLAC ({@code org.jflac:jflac-codec}).
@@ -81,12 +83,13 @@ final class FlacDecoder implements Decoder {
 		InputStream stream = new SequenceInputStream(new ByteArrayInputStream(header),
 				new ByteArrayInputStream(data, audioStart, data.length - audioStart));
 		FLACDecoder decoder = new FLACDecoder(stream);
+		decoder.addFrameListener(new ErrorBudget(decoder, data.length));
 		MonoBuffer out = limits.newBuffer(sampleRate, totalFrames);
 		float scale = 1f / ((1 << (bitsPerSample - 1)) * (float) channels);
 		try {
 			decoder.readMetadata();
 			Frame frame;
-			while ((frame = decoder.readNextFrame()) != null) {
+			while ((totalFrames == 0 || out.size() < totalFrames) && (frame = decoder.readNextFrame()) != null) {
 				if (frame.header.channels != channels) {
 					continue;
 				}
@@ -100,13 +103,64 @@ final class FlacDecoder implements Decoder {
 				}
 			}
 		}
-		catch (IOException ex) {
+		catch (IOException | Stuck ex) {
 			if (out.size() == 0) {
 				throw new InvalidAudioException("FLAC stream could not be decoded", ex);
 			}
-			// A stream cut short keeps the frames decoded so far, as WAV does.
+			// A stream cut short or corrupt keeps the frames decoded so far, as WAV does.
 		}
 		return new DecodedAudio(out.toArray(), sampleRate, channels);
+	}
+
+	/**
+	 * Stops jFLAC when it stops making progress. After a bad frame header its
+	 * {@code readNextFrame} retries in a loop, and once it believes every declared sample
+	 * was decoded it retries without reading, forever. Every failed attempt is reported
+	 * to the frame listeners first, so a listener can end the loop: when two reports come
+	 * from the same stream position, or when there are more than the input could hold.
+	 */
+	private static final class ErrorBudget implements FrameListener {
+
+		private final FLACDecoder decoder;
+
+		private final int maxErrors;
+
+		private long lastPosition = -1;
+
+		private int errors;
+
+		ErrorBudget(FLACDecoder decoder, int inputLength) {
+			this.decoder = decoder;
+			this.maxErrors = 1_000 + inputLength / 64;
+		}
+
+		@Override
+		public void processError(String message) {
+			long position = this.decoder.getTotalBytesRead();
+			if (position == this.lastPosition || ++this.errors > this.maxErrors) {
+				throw new Stuck();
+			}
+			this.lastPosition = position;
+		}
+
+		@Override
+		public void processMetadata(Metadata metadata) {
+		}
+
+		@Override
+		public void processFrame(Frame frame) {
+		}
+
+	}
+
+	private static final class Stuck extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		Stuck() {
+			super("FLAC decoder made no progress", null, false, false);
+		}
+
 	}
 
 }
