@@ -9,6 +9,7 @@ import java.util.function.LongSupplier;
 
 import io.gearbox.asr.audio.AudioException;
 import io.gearbox.asr.audio.AudioLoader;
+import io.gearbox.asr.audio.InvalidAudioException;
 import io.gearbox.asr.audio.PcmAudio;
 import io.gearbox.asr.decoding.CtcDecoder;
 import io.gearbox.asr.decoding.Segment;
@@ -172,7 +173,7 @@ public final class Recognizer {
         double audioSeconds = 0;
         Outcome outcome = Outcome.ERROR;
         try {
-            PcmAudio audio = this.audioLoader.load(request.audio(), request.mediaType());
+            PcmAudio audio = decode(request);
             audioSeconds = audio.durationSeconds();
             depth = pinned ? request.depth().pinnedDepth().getAsInt() : selectDepth(request, audioSeconds);
             float[][] frames = this.features.extract(padToShortestInput(audio.samples()));
@@ -198,6 +199,23 @@ public final class Recognizer {
                     Duration.ofNanos(startedAt - admittedAt), Duration.ofNanos(finishedAt - startedAt),
                     Duration.ofNanos(finishedAt - admittedAt), outcome);
             this.listeners.forEach((listener) -> notifySample(listener, sample));
+        }
+    }
+
+    /**
+     * Decodes the upload. A decoder library that fails on malformed input in a way of its own (rather than with an
+     * {@link AudioException}) is still the client's bad input, never a server error.
+     */
+    private PcmAudio decode(RecognitionRequest request) {
+        try {
+            return this.audioLoader.load(request.audio(), request.mediaType());
+        }
+        catch (AudioException ex) {
+            throw ex;
+        }
+        catch (RuntimeException | StackOverflowError ex) {
+            logger.debug("Audio decoder failed unexpectedly", ex);
+            throw new InvalidAudioException("The audio could not be decoded", ex);
         }
     }
 
