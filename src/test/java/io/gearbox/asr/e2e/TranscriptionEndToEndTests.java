@@ -2,7 +2,10 @@ package io.gearbox.asr.e2e;
 
 import io.gearbox.asr.support.SmokeModel;
 import io.gearbox.asr.support.TestAudio;
+import io.gearbox.asr.inference.ModelManifest;
+import io.gearbox.asr.recognition.Recognizer;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -17,8 +20,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.BodyInserters;
 
 /**
- * Every endpoint, response format and error status against the running service (the smoke model: the text it
- * produces is meaningless, so these tests check shapes and statuses; {@code ShippedModelEndToEndTests} checks words).
+ * Every endpoint, response format and error status against the running service. The facts about the model come
+ * from the one it serves, so these tests check shapes and statuses whichever model the {@code e2e} profile names;
+ * {@code ShippedModelEndToEndTests} checks the words.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = { "asr.limits.max-upload=512KB", "asr.limits.max-audio-duration=5s" })
@@ -31,9 +35,25 @@ class TranscriptionEndToEndTests {
     @Autowired
     private WebTestClient client;
 
+    @Autowired
+    private Recognizer recognizer;
+
+    private ModelManifest manifest;
+
+    private int deepest;
+
+    private int shallowest;
+
     @BeforeAll
     static void smokeModelIsThere() {
         SmokeModel.directory();
+    }
+
+    @BeforeEach
+    void readServedModel() {
+        this.manifest = this.recognizer.manifest();
+        this.deepest = this.recognizer.depths().get(this.recognizer.depths().size() - 1);
+        this.shallowest = this.recognizer.depths().get(0);
     }
 
     @Test
@@ -43,8 +63,8 @@ class TranscriptionEndToEndTests {
             .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
             .expectBody()
             .jsonPath("$.text").exists()
-            .jsonPath("$.depth").isEqualTo(4)
-            .jsonPath("$.model").isEqualTo("recipe-smoke");
+            .jsonPath("$.depth").isEqualTo(this.deepest)
+            .jsonPath("$.model").isEqualTo(this.manifest.name());
     }
 
     @Test
@@ -65,8 +85,8 @@ class TranscriptionEndToEndTests {
             .jsonPath("$.text").exists()
             .jsonPath("$.segments").isArray()
             .jsonPath("$.words").isArray()
-            .jsonPath("$.depth").isEqualTo(4)
-            .jsonPath("$.model").isEqualTo("recipe-smoke");
+            .jsonPath("$.depth").isEqualTo(this.deepest)
+            .jsonPath("$.model").isEqualTo(this.manifest.name());
     }
 
     @Test
@@ -88,21 +108,21 @@ class TranscriptionEndToEndTests {
     @Test
     void pinsTheDepthAskedFor() {
         MultipartBodyBuilder form = form(TestAudio.toneWav(1.0, 16000, 440), "tone.wav", AUDIO_WAV);
-        form.part("depth", "2");
+        form.part("depth", Integer.toString(this.shallowest));
         form.part("max_latency_ms", "500");
-        transcribe(form).expectStatus().isOk().expectBody().jsonPath("$.depth").isEqualTo(2);
+        transcribe(form).expectStatus().isOk().expectBody().jsonPath("$.depth").isEqualTo(this.shallowest);
     }
 
     @Test
     void recognizesARawBody() {
-        this.client.post().uri("/v1/recognize?depth=2").contentType(AUDIO_WAV)
+        this.client.post().uri("/v1/recognize?depth=" + this.shallowest).contentType(AUDIO_WAV)
             .bodyValue(TestAudio.toneWav(2.0, 8000, 440))
             .exchange()
             .expectStatus().isOk()
             .expectBody()
             .jsonPath("$.text").exists()
-            .jsonPath("$.depth").isEqualTo(2)
-            .jsonPath("$.model").isEqualTo("recipe-smoke")
+            .jsonPath("$.depth").isEqualTo(this.shallowest)
+            .jsonPath("$.model").isEqualTo(this.manifest.name())
             .jsonPath("$.audioSeconds").isEqualTo(2.0)
             .jsonPath("$.processingMillis").isNumber()
             .jsonPath("$.rtf").isNumber()
@@ -114,13 +134,15 @@ class TranscriptionEndToEndTests {
         this.client.get().uri("/v1/models").exchange()
             .expectStatus().isOk()
             .expectBody()
-            .jsonPath("$.name").isEqualTo("recipe-smoke")
-            .jsonPath("$.sampleRate").isEqualTo(16000)
-            .jsonPath("$.exits[0].depth").isEqualTo(2)
-            .jsonPath("$.exits[0].file").isEqualTo("exit-02.onnx")
+            .jsonPath("$.name").isEqualTo(this.manifest.name())
+            .jsonPath("$.sampleRate").isEqualTo(this.manifest.sampleRate())
+            .jsonPath("$.exits.length()").isEqualTo(this.manifest.exits().size())
+            .jsonPath("$.exits[0].depth").isEqualTo(this.shallowest)
+            .jsonPath("$.exits[0].file").isEqualTo(this.manifest.exits().get(0).file())
             .jsonPath("$.exits[0].parameters").isNumber()
-            .jsonPath("$.exits[1].depth").isEqualTo(4)
-            .jsonPath("$.data[0].id").isEqualTo("recipe-smoke")
+            .jsonPath("$.exits[0].devWer").exists()
+            .jsonPath("$.deepest").isEqualTo(this.deepest)
+            .jsonPath("$.data[0].id").isEqualTo(this.manifest.name())
             .jsonPath("$.data[0].object").isEqualTo("model");
     }
 
@@ -180,7 +202,7 @@ class TranscriptionEndToEndTests {
     @Test
     void anUnknownDepthIsUnprocessable() {
         MultipartBodyBuilder form = form(TestAudio.toneWav(1.0, 16000, 440), "tone.wav", AUDIO_WAV);
-        form.part("depth", "3");
+        form.part("depth", Integer.toString(this.deepest + 1));
         transcribe(form).expectStatus().isEqualTo(422)
             .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
             .expectBody().jsonPath("$.code").isEqualTo("unknown_depth");
