@@ -67,12 +67,13 @@ public record ModelManifest(String name, String version, String language, int sa
      * Reads {@code manifest.json} from a model folder.
      * @param modelDirectory the model folder
      * @return the manifest
-     * @throws IllegalArgumentException if the manifest is missing or malformed
+     * @throws ModelNotFoundException if the folder has no manifest
+     * @throws IllegalArgumentException if the manifest is malformed
      */
     public static ModelManifest load(Path modelDirectory) {
         Path file = modelDirectory.resolve("manifest.json");
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("No manifest.json in model folder " + modelDirectory.toAbsolutePath());
+            throw new ModelNotFoundException(modelDirectory);
         }
         try (InputStream in = Files.newInputStream(file)) {
             return MAPPER.readValue(in, ModelManifest.class);
