@@ -57,7 +57,7 @@ def main():
     sel_path = os.path.join(a.work, "selection.json")
     if os.path.exists(sel_path):
         with open(sel_path) as f:
-            chosen = {int(d): v for d, v in json.load(f)["chosen"].items()}
+            chosen.update({int(d): v for d, v in json.load(f)["chosen"].items()})
     result = {"train_seconds": round(ckpt["train_seconds"]), "train_audio_seconds": round(ckpt["audio_seconds"]),
               "steps": ckpt["step"], "layers": chosen}
     result["dev_wer_truncation"] = wer_table(net, sp, splits, truncation)

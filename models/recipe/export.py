@@ -138,7 +138,7 @@ def main():
     exits = {d: list(range(d)) for d in (2, 4, 6, 8, 10, 12)}
     if os.path.exists(selection_path):
         with open(selection_path) as f:
-            exits = {int(d): v for d, v in json.load(f)["chosen"].items()}
+            exits.update({int(d): v for d, v in json.load(f)["chosen"].items()})
     dev_wer = None
     if os.path.exists(evaluation_path):
         with open(evaluation_path) as f:

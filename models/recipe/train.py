@@ -142,6 +142,11 @@ def main():
     p.add_argument("--warmup", type=int, default=150)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--device", default="cpu")
+    p.add_argument("--max-minutes", type=float, default=0,
+                   help="wall-clock budget; the cosine schedule runs over whichever of steps and minutes ends first")
+    p.add_argument("--short-first-steps", type=int, default=300,
+                   help="curriculum: the first steps see only utterances of at most --short-max-frames, unmasked")
+    p.add_argument("--short-max-frames", type=int, default=300)
     p.add_argument("--eval-every", type=int, default=500)
     p.add_argument("--seed", type=int, default=1)
     a = p.parse_args()
@@ -168,22 +173,33 @@ def main():
     net.feat_istd.copy_(1.0 / (sample.std(0) + 1e-5))
     net.to(a.device)
     opt = torch.optim.AdamW(net.parameters(), lr=a.lr, betas=(0.9, 0.98), weight_decay=0.01)
-    schedule = lambda s: min(1.0, (s + 1) / a.warmup) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, s / a.steps))))
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, schedule)
+    budget_s = a.max_minutes * 60 if a.max_minutes > 0 else float("inf")
+
+    def progress(s):
+        return min(1.0, max(s / a.steps, (time.time() - started) / budget_s))
+
+    schedule = lambda s: min(1.0, (s + 1) / a.warmup) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * progress(s))))
     mean = net.feat_mean.cpu()
 
     log_path = os.path.join(a.work, f"{a.name}.log.jsonl")
     log = open(log_path, "a")
     step, started, audio_seconds = 0, time.time(), 0.0
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, schedule)
     sub_feats = [feats[i] for i in keep]
     sub_tokens = [tokens[i] for i in keep]
     running = {}
-    while step < a.steps:
-        for idx in make_batches([f.shape[0] for f in sub_feats], a.max_frames, rng):
-            if step >= a.steps:
+    short = [i for i, f in enumerate(sub_feats) if f.shape[0] <= a.short_max_frames]
+    done = lambda: step >= a.steps or progress(step) >= 1.0
+    while not done():
+        curriculum = step < a.short_first_steps
+        pool = short if curriculum else list(range(len(sub_feats)))
+        for batch in make_batches([sub_feats[i].shape[0] for i in pool], a.max_frames, rng):
+            if done() or (curriculum and step >= a.short_first_steps):
                 break
+            idx = [pool[j] for j in batch]
             x, lengths = collate(sub_feats, idx)
-            x = spec_augment(x, lengths, mean, rng)
+            if not curriculum:
+                x = spec_augment(x, lengths, mean, rng)
             targets = torch.cat([sub_tokens[i] for i in idx])
             tl = torch.tensor([len(sub_tokens[i]) for i in idx])
             outputs, out_lengths = net(x.to(a.device), lengths.to(a.device), set(exits))
@@ -205,7 +221,7 @@ def main():
                        "lr": sched.get_last_lr()[0], "loss": {str(d): round(v, 3) for d, v in sorted(running.items())}}
                 print(json.dumps(rec), flush=True)
                 log.write(json.dumps(rec) + "\n"), log.flush()
-            if step % a.eval_every == 0 or step == a.steps:
+            if step % a.eval_every == 0 or done():
                 res = evaluate(net, dev, sp, exits)
                 rec = {"step": step, "dev_synth": {str(d): {"wer": round(w, 4), "loss": round(l, 3)}
                                                      for d, (w, l) in res.items()}}

@@ -1,0 +1,114 @@
+package io.gearbox.asr.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import io.gearbox.asr.audio.AudioLoader;
+import io.gearbox.asr.audio.PcmAudio;
+import io.gearbox.asr.decoding.GreedyCtcDecoder;
+import io.gearbox.asr.decoding.Vocabulary;
+import io.gearbox.asr.features.FeatureConfig;
+import io.gearbox.asr.features.LogMelExtractor;
+import io.gearbox.asr.inference.AcousticModel;
+import io.gearbox.asr.inference.ExecutionProvider;
+import io.gearbox.asr.inference.InferenceOptions;
+import io.gearbox.asr.inference.LogProbs;
+import io.gearbox.asr.inference.ModelManifest;
+
+/**
+ * Measures every exit of a model through the service's own inference path (ONNX Runtime Java on the CPU, one
+ * utterance at a time): real-time factor of the acoustic model, speed-up over the deepest exit, and greedy WER
+ * on a development set. Prints a markdown table. Not a test: timings on a shared machine are noisy, so run it
+ * by hand and quote the command with the figures.
+ *
+ * <pre>
+ * ./mvnw -q -o test-compile exec:java -Dexec.classpathScope=test \
+ *     -Dexec.mainClass=io.gearbox.asr.bench.ExitBenchmark \
+ *     -Dexec.args="models/gearbox-en models/gearbox-en/devset 1 3"
+ * </pre>
+ *
+ * Arguments: model folder, development set folder (audio files and {@code transcripts.tsv} with
+ * {@code <file>\t<text>} lines), ONNX Runtime intra-op threads (default 1), timed passes (default 3).
+ */
+public final class ExitBenchmark {
+
+    private ExitBenchmark() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path modelDir = Path.of(args.length > 0 ? args[0] : "models/gearbox-en");
+        Path devset = Path.of(args.length > 1 ? args[1] : "models/gearbox-en/devset");
+        int threads = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+        int passes = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+
+        ModelManifest manifest = ModelManifest.load(modelDir);
+        ModelManifest.Features f = manifest.features();
+        LogMelExtractor extractor = new LogMelExtractor(new FeatureConfig(manifest.sampleRate(), f.numMelBins(),
+                f.frameLength(), f.frameShift(), f.fftSize(), f.lowFreq(), f.highFreq(), f.logOffset()));
+        AudioLoader loader = new AudioLoader(manifest.sampleRate(), Duration.ofMinutes(10));
+        GreedyCtcDecoder decoder = new GreedyCtcDecoder(
+                Vocabulary.load(modelDir.resolve(manifest.vocabulary()), manifest.blankId()),
+                manifest.outputFrameSeconds());
+
+        List<Clip> clips = new ArrayList<>();
+        for (String line : Files.readAllLines(devset.resolve("transcripts.tsv"))) {
+            String[] parts = line.split("\t", 2);
+            PcmAudio audio = loader.load(Files.readAllBytes(devset.resolve(parts[0])), null);
+            float[] samples = audio.samples();
+            if (samples.length < manifest.minSamples()) {
+                samples = java.util.Arrays.copyOf(samples, manifest.minSamples());
+            }
+            clips.add(new Clip(extractor.extract(samples), audio.durationSeconds(), parts[1]));
+        }
+        double audioSeconds = clips.stream().mapToDouble(Clip::seconds).sum();
+
+        System.out.printf(Locale.ROOT, "%d clips, %.1f s of audio, ONNX Runtime CPU, %d intra-op thread(s), %d passes%n%n",
+                clips.size(), audioSeconds, threads, passes);
+        System.out.println("| depth | parameters | RTF | speed-up vs deepest | WER (greedy) |");
+        System.out.println("|---|---|---|---|---|");
+        try (AcousticModel model = AcousticModel.open(modelDir, manifest.depths(),
+                new InferenceOptions(ExecutionProvider.CPU, threads))) {
+            List<Integer> depths = model.depths();
+            double[] rtf = new double[depths.size()];
+            double[] wer = new double[depths.size()];
+            for (int i = 0; i < depths.size(); i++) {
+                int depth = depths.get(i);
+                for (int w = 0; w < Math.min(3, clips.size()); w++) {
+                    model.run(depth, clips.get(w).features());
+                }
+                long spent = Long.MAX_VALUE;
+                int errors = 0;
+                int words = 0;
+                for (int pass = 0; pass < passes; pass++) {
+                    long start = System.nanoTime();
+                    for (Clip clip : clips) {
+                        LogProbs out = model.run(depth, clip.features());
+                        if (pass == 0) {
+                            String hyp = decoder.decode(out.values(), out.length()).text();
+                            errors += WordErrors.count(clip.text(), hyp);
+                            words += WordErrors.words(clip.text()).size();
+                        }
+                    }
+                    spent = Math.min(spent, System.nanoTime() - start);
+                }
+                rtf[i] = spent / 1e9 / audioSeconds;
+                wer[i] = (double) errors / words;
+            }
+            double deepest = rtf[depths.size() - 1];
+            for (int i = 0; i < depths.size(); i++) {
+                int depth = depths.get(i);
+                System.out.printf(Locale.ROOT, "| %d | %,d | %.4f | %.2fx | %.1f%% |%n", depth,
+                        manifest.exit(depth).orElseThrow().parameters(), rtf[i], deepest / rtf[i], 100 * wer[i]);
+            }
+        }
+    }
+
+    private record Clip(float[][] features, double seconds, String text) {
+    }
+
+}
