@@ -63,6 +63,7 @@ class GovernorConfiguration {
         if (!properties.enabled()) {
             governor.pin(model.deepest());
         }
+        governor.evaluate(); // operators see the real signals from the start
         return governor;
     }
 
