@@ -1,6 +1,7 @@
 package io.gearbox.asr.audio;
 
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * The audio lasts longer than the configured maximum. Maps to HTTP 413.
@@ -26,7 +27,7 @@ public final class AudioTooLongException extends AudioException {
 
 	private static String describe(Duration duration) {
 		long millis = duration.toMillis();
-		return (millis % 1000 == 0) ? (millis / 1000) + " s" : String.format(java.util.Locale.ROOT, "%.3f s", millis / 1000.0);
+		return (millis % 1000 == 0) ? (millis / 1000) + " s" : String.format(Locale.ROOT, "%.3f s", millis / 1000.0);
 	}
 
 }

@@ -11,8 +11,9 @@ import java.util.regex.Pattern;
  *
  * <ul>
  * <li>No type, {@code application/octet-stream} (what a multipart part without a type
- * gets) or {@code application/x-www-form-urlencoded} (what {@code curl --data-binary}
- * sends unless told otherwise): the magic bytes decide; bytes we do not recognise are
+ * gets), {@code multipart/form-data} (a caller passing on the request's type instead of
+ * the part's) or {@code application/x-www-form-urlencoded} (what
+ * {@code curl --data-binary} sends unless told otherwise): the magic bytes decide; bytes we do not recognise are
  * unsupported (415), since nothing says they were meant to be a format we decode.</li>
  * <li>A WAV, FLAC, MP3 or Ogg type: if the magic bytes clearly name another supported
  * container the bytes win (uploads are often mislabelled); otherwise the declared
@@ -33,7 +34,7 @@ final class MediaTypes {
 			Map.entry("audio/mp3", SourceFormat.MP3), Map.entry("audio/ogg", SourceFormat.OGG_VORBIS),
 			Map.entry("application/ogg", SourceFormat.OGG_VORBIS), Map.entry("audio/l16", SourceFormat.L16));
 
-	private static final Set<String> SNIFFED = Set.of("application/octet-stream",
+	private static final Set<String> SNIFFED = Set.of("application/octet-stream", "multipart/form-data",
 			"application/x-www-form-urlencoded");
 
 	private static final Pattern TOKEN_TYPE = Pattern.compile("[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}");

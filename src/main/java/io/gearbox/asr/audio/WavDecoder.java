@@ -1,5 +1,7 @@
 package io.gearbox.asr.audio;
 
+import java.util.Locale;
+
 /**
  * Decodes RIFF/WAVE (and RF64) files: integer PCM of 8 (unsigned) to 32 bits, IEEE float
  * of 32 and 64 bits, A-law and mu-law, plain or as WAVE_FORMAT_EXTENSIBLE, any channel
@@ -153,7 +155,7 @@ final class WavDecoder implements Decoder {
 				}
 				return (tag == FORMAT_ALAW) ? Encoding.ALAW : Encoding.MULAW;
 			default:
-				throw new UnsupportedAudioException(String.format(java.util.Locale.ROOT,
+				throw new UnsupportedAudioException(String.format(Locale.ROOT,
 						"WAV codec 0x%04X is not supported; use PCM, IEEE float, A-law or mu-law", tag));
 		}
 	}

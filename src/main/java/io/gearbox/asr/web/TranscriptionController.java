@@ -17,6 +17,7 @@ import org.springframework.http.codec.multipart.FormFieldPart;
 import org.springframework.http.codec.multipart.Part;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 
@@ -44,9 +45,12 @@ class TranscriptionController {
     }
 
     @PostMapping(path = "/v1/audio/transcriptions", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    Mono<ResponseEntity<?>> transcribe(ServerWebExchange exchange) {
+    Mono<ResponseEntity<?>> transcribe(ServerWebExchange exchange,
+            @RequestBody Mono<MultiValueMap<String, Part>> multipart) {
+        // The form is read from the request (bounded by UploadLimitFilter), not via exchange.getMultipartData(),
+        // which would read the undecorated body.
         exchange.getAttributes().put(WebAttributes.ENDPOINT, "transcriptions");
-        return exchange.getMultipartData().flatMap((form) -> {
+        return multipart.flatMap((form) -> {
             Options options = Options.from(form);
             this.recognizer.rejectEarly(options.depth());
             FilePart file = options.file();

@@ -1,10 +1,17 @@
 package io.gearbox.asr.web;
 
+import java.util.concurrent.atomic.AtomicLong;
+
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.stereotype.Component;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.server.ServerWebExchange;
@@ -12,9 +19,10 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
 /**
- * Rejects a body whose declared {@code Content-Length} is over the upload limit before any of it is read. Bodies
- * without a length (chunked) are bounded while they are read ({@link Uploads}, and the codec limits in
- * {@link UploadCodecs}).
+ * Bounds every request body at the upload limit (plus room for multipart framing): a declared
+ * {@code Content-Length} over it is rejected before any of it is read, and a body without one (chunked) fails with
+ * {@link UploadTooLargeException} as soon as it has delivered more, whatever reads it (the multipart codec
+ * included). {@link Uploads} and the codec limits in {@link UploadCodecs} bound the pieces.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
@@ -40,7 +48,25 @@ class UploadLimitFilter implements WebFilter {
                 return Mono.error(new UploadTooLargeException(this.maxUpload));
             }
         }
-        return chain.filter(exchange);
+        long limit = this.maxUpload.toBytes() + MULTIPART_OVERHEAD_BYTES;
+        ServerHttpRequest bounded = new ServerHttpRequestDecorator(exchange.getRequest()) {
+
+            @Override
+            public Flux<DataBuffer> getBody() {
+                AtomicLong total = new AtomicLong();
+                return super.getBody().handle((buffer, sink) -> {
+                    if (total.addAndGet(buffer.readableByteCount()) > limit) {
+                        DataBufferUtils.release(buffer);
+                        sink.error(new UploadTooLargeException(UploadLimitFilter.this.maxUpload));
+                    }
+                    else {
+                        sink.next(buffer);
+                    }
+                });
+            }
+
+        };
+        return chain.filter(exchange.mutate().request(bounded).build());
     }
 
 }

@@ -1,9 +1,13 @@
 package io.gearbox.asr.audio;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -24,6 +28,8 @@ class MalformedInputTests {
 			"tone-440hz-8k-mono.ogg" };
 
 	private final AudioLoader loader = new AudioLoader(16_000, Duration.ofMinutes(10));
+
+	private PrintStream standardOutput;
 
 	@ParameterizedTest
 	@ValueSource(strings = { "audio/wav", "audio/flac", "audio/mpeg", "audio/ogg", "audio/L16; rate=16000" })
@@ -179,6 +185,21 @@ class MalformedInputTests {
 		assertThat(thrown.getStackTrace()).isEmpty();
 		assertThat(thrown.getMessage()).doesNotContain("jcraft", "jflac", "javazoom", "Exception", ".java", "\\")
 					.doesNotContainPattern("(/[\\w.-]+){2,}");
+	}
+
+	/**
+	 * jFLAC prints a debug line to standard output for some corrupt residuals; keep the
+	 * fuzzing tests' output readable. Surefire runs this class on one thread.
+	 */
+	@BeforeEach
+	void silenceStandardOutput() {
+		this.standardOutput = System.out;
+		System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+	}
+
+	@AfterEach
+	void restoreStandardOutput() {
+		System.setOut(this.standardOutput);
 	}
 
 	private void loadExpectingOnlyAudioExceptions(byte[] data, String description) {
