@@ -129,10 +129,10 @@ public final class LoadBenchmark {
                 models.get("name").asString(), depths, workers, sloText, this.clips.size(), devset);
 
         put(Map.of("mode", "pinned", "depth", deepest));
-        double closedLoop = measureCapacity(4 * workers, capacitySeconds);
-        JsonNode measured = get("/v1/governor");
-        JsonNode deepestCost = measured.get("exits").get(depths.size() - 1);
-        double meanAudio = measured.get("signals").get("meanAudioSeconds").asDouble();
+        double[] closedLoopAndAudio = measureCapacity(4 * workers, capacitySeconds);
+        double closedLoop = closedLoopAndAudio[0];
+        double meanAudio = closedLoopAndAudio[1];
+        JsonNode deepestCost = get("/v1/governor").get("exits").get(depths.size() - 1);
         double fromCost = workers / (deepestCost.get("costSecondsPerAudioSecond").asDouble() * meanAudio);
         double capacity = Math.max(closedLoop, fromCost);
         this.log.printf(Locale.ROOT, "Full-depth capacity: %.2f requests/s closed loop (%d clients, %.0f s), "
@@ -176,12 +176,17 @@ public final class LoadBenchmark {
         rows.forEach((row) -> out.println(row.markdown()));
     }
 
-    /** Completed requests per second of a closed loop of {@code clients}, after a warm-up of a fifth of the time. */
-    private double measureCapacity(int clients, double seconds) throws InterruptedException {
+    /**
+     * Completed requests per second of a closed loop of {@code clients}, after a warm-up of a fifth of the time, and
+     * the mean audio seconds of the answers.
+     */
+    private double[] measureCapacity(int clients, double seconds) throws InterruptedException {
         long start = System.nanoTime();
         long warmEnd = start + (long) (seconds * 0.2e9);
         long end = start + (long) (seconds * 1e9);
         AtomicLong completed = new AtomicLong();
+        java.util.concurrent.atomic.DoubleAdder audioSeconds = new java.util.concurrent.atomic.DoubleAdder();
+        AtomicLong answers = new AtomicLong();
         AtomicBoolean running = new AtomicBoolean(true);
         ExecutorService loop = Executors.newFixedThreadPool(clients);
         for (int i = 0; i < clients; i++) {
@@ -194,8 +199,12 @@ public final class LoadBenchmark {
                         HttpResponse<String> response = this.http.send(recognize(clip),
                                 HttpResponse.BodyHandlers.ofString());
                         long now = System.nanoTime();
-                        if (response.statusCode() == 200 && now >= warmEnd && now <= end) {
-                            completed.incrementAndGet();
+                        if (response.statusCode() == 200) {
+                            audioSeconds.add(JSON.readTree(response.body()).get("audioSeconds").asDouble());
+                            answers.incrementAndGet();
+                            if (now >= warmEnd && now <= end) {
+                                completed.incrementAndGet();
+                            }
                         }
                     }
                     catch (IOException ex) {
@@ -213,7 +222,7 @@ public final class LoadBenchmark {
         running.set(false);
         loop.shutdown();
         loop.awaitTermination(2, TimeUnit.MINUTES);
-        return completed.get() / (seconds * 0.8);
+        return new double[] { completed.get() / (seconds * 0.8), audioSeconds.sum() / Math.max(1, answers.get()) };
     }
 
     /** Poisson arrivals at {@code rate} per second for {@code seconds}; waits for every answer. */
