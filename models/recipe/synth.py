@@ -188,6 +188,7 @@ def main():
     p.add_argument("--an4-copies", type=int, default=12)
     p.add_argument("--workers", type=int, default=os.cpu_count())
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--dev-only", action="store_true", help="rebuild the development sets only")
     a = p.parse_args()
     data = os.path.join(a.work, "data")
     os.makedirs(data, exist_ok=True)
@@ -201,6 +202,8 @@ def main():
         os.makedirs(wav_dir, exist_ok=True)
         jobs = [(kind, key, payload, a.seed * 1_000_003 + 7 + i, False) for i, (kind, key, payload) in enumerate(items)]
         build(jobs, os.path.join(data, name + ".pt"), a.workers, wav_dir)
+    if a.dev_only:
+        return
 
     jobs = [("tts", f"tts{i:06d}", l, a.seed * 1_000_003 + 100_000 + i, random.Random(i).random() > 0.15)
             for i, l in enumerate(train_lines[: a.train_utterances])]

@@ -30,7 +30,7 @@ def train_tokenizer(work, vocab_size, seed):
             f.writelines(l + "\n" for l in lines)
         spm.SentencePieceTrainer.train(
             input=corpus, model_prefix=prefix, vocab_size=vocab_size, model_type="bpe", character_coverage=1.0,
-            pad_id=0, pad_piece="<blank>", unk_id=1, bos_id=-1, eos_id=-1, num_threads=1, random_seed=seed)
+            pad_id=0, pad_piece="<blank>", unk_id=1, bos_id=-1, eos_id=-1, num_threads=1, minloglevel=2)
     return spm.SentencePieceProcessor(model_file=prefix + ".model")
 
 
