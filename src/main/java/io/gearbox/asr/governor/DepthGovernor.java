@@ -210,7 +210,7 @@ public final class DepthGovernor {
 		Windows current = this.windows;
 		current.latencyMicros.record(sample.latencyNanos() / 1_000, now);
 		current.audioMillis.record(Math.round(sample.audioSeconds() * 1_000), now);
-		this.costs.record(sample);
+		this.costs.record(sample, now);
 	}
 
 	/**
@@ -377,7 +377,8 @@ public final class DepthGovernor {
 				: OptionalDouble.empty();
 		OptionalDouble utilisation = this.signalBoard.utilisation();
 		LoadProbe.Load load = this.signalBoard.load();
-		double[] cost = this.costs.estimates().costSecondsPerAudioSecond();
+		CostModel.Estimates estimates = this.costs.estimates();
+		double[] cost = estimates.costSecondsPerAudioSecond();
 		double backlog = DepthPolicy.backlog(load);
 		if (this.backlogAtNanos == DepthPolicy.NEVER) {
 			this.smoothedBacklog = backlog;

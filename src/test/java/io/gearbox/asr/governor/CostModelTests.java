@@ -25,7 +25,7 @@ class CostModelTests {
 	@Test
 	void learnsServiceSecondsPerAudioSecondFromSamples() {
 		for (int i = 0; i < 50; i++) {
-			this.model.record(sample(12, 4.0, 0.2));
+			this.model.record(sample(12, 4.0, 0.2), 0);
 		}
 		CostModel.Estimates estimates = this.model.estimates();
 		assertThat(estimates.cost(2)).isCloseTo(0.05, within(1e-9));
@@ -35,7 +35,7 @@ class CostModelTests {
 	@Test
 	void scalesTheUnmeasuredPriorsByWhatTheMeasuredExitsShowed() {
 		for (int i = 0; i < 10; i++) {
-			this.model.record(sample(12, 2.0, 0.06));
+			this.model.record(sample(12, 2.0, 0.06), 0);
 		}
 		// Depth 12 measured at half its prior: this machine is twice as fast as assumed.
 		CostModel.Estimates estimates = this.model.estimates();
@@ -47,18 +47,18 @@ class CostModelTests {
 	@Test
 	void followsACostThatChanges() {
 		for (int i = 0; i < 50; i++) {
-			this.model.record(sample(6, 1.0, 0.03));
+			this.model.record(sample(6, 1.0, 0.03), 0);
 		}
 		for (int i = 0; i < 50; i++) {
-			this.model.record(sample(6, 1.0, 0.06));
+			this.model.record(sample(6, 1.0, 0.06), 0);
 		}
 		assertThat(this.model.estimates().cost(1)).isCloseTo(0.06, within(0.001));
 	}
 
 	@Test
 	void ignoresUnknownDepthsAndNearlyEmptyAudio() {
-		this.model.record(sample(7, 1.0, 5.0));
-		this.model.record(sample(6, 0.01, 5.0));
+		this.model.record(sample(7, 1.0, 5.0), 0);
+		this.model.record(sample(6, 0.01, 5.0), 0);
 		assertThat(this.model.estimates().samples()).containsOnly(0L);
 	}
 
