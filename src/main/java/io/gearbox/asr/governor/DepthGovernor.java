@@ -399,8 +399,8 @@ public final class DepthGovernor {
 				decisionP95, utilisation, load.inFlight(), load.queued(), load.workers(), this.smoothedBacklog,
 				this.meanAudioSeconds,
 				this.p95AudioSeconds, this.signalBoard.statuses());
-		return new Observation(nowNanos, decisionP95, utilisation, load, this.depths.clone(), cost, predicted,
-				predictedNow);
+		return new Observation(nowNanos, decisionP95, utilisation, load, this.depths.clone(), cost,
+				estimates.measured(), predicted, predictedNow);
 	}
 
 	/** Moves to another exit and tells the listeners. Holds the lock. */
