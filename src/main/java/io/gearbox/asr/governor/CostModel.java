@@ -13,7 +13,7 @@ import java.util.List;
  *                                                    refined exits kept at 1 (unrefined exits use 1)
  * scale    ← EWMA over every request, at any exit, of  sampleCost / shape(e)
  *            weight max(alpha, 1 / n) for the n-th request; before any, scale = prior(deepest)
- * ln k(e)  ← ln k(e) + beta · f · ln(sampleCost / cost(e))     for a request at e
+ * ln k(e)  ← ln k(e) + beta · f · clip(ln(sampleCost / cost(e)), ±0.1)     for a request at e
  * f        = share of the scale learned, within the last comparableSeconds or so, from other exits
  * </pre>
  *
@@ -22,7 +22,9 @@ import java.util.List;
  * taken under load does not outlive the load. The priors give the shape (parameter-proportional); a request
  * refines it only against a scale that other exits measured at about the same time ({@code f}): a residual seen
  * while one exit serves alone moves the scale, not the shape, and a stale scale (no request for a while) teaches
- * nothing about the shape. With nothing measured the priors are used as given.
+ * nothing about the shape. The residual is clipped: a shape error is a lasting, modest bias, while a large
+ * residual is mostly the machine changing between two requests, which belongs to the scale. With nothing
+ * measured the priors are used as given.
  *
  * <p>Thread-safe; every method takes the model's lock for a few arithmetic operations per exit.
  */
@@ -33,6 +35,9 @@ final class CostModel {
 
 	/** Weight {@code beta} of a fully comparable request in its exit's shape correction. */
 	static final double DEFAULT_SHAPE_ALPHA = 0.05;
+
+	/** Largest {@code |ln(sampleCost / cost(e))|} one request brings to its exit's shape. */
+	static final double MAX_SHAPE_RESIDUAL = 0.1;
 
 	/** How long the scale counts as measured "at the same time" for refining a shape, by default. */
 	static final long DEFAULT_COMPARABLE_NANOS = 10_000_000_000L;
@@ -134,7 +139,7 @@ final class CostModel {
 		double cost = (sample.serviceNanos() / 1e9) / sample.audioSeconds();
 		age(nowNanos);
 		double comparable = 1 - this.staleShare - this.share[e];
-		double residual = Math.log(cost / costOf(e));
+		double residual = Math.max(-MAX_SHAPE_RESIDUAL, Math.min(MAX_SHAPE_RESIDUAL, Math.log(cost / costOf(e))));
 		this.samples[e]++;
 		if (comparable > 0 && this.shapeAlpha > 0) {
 			this.logCorrection[e] += this.shapeAlpha * comparable * residual;
