@@ -113,9 +113,9 @@ record GovernorView(int depth, String mode, String state, String lastDecision, C
     /**
      * @param depth the exit
      * @param costSecondsPerAudioSecond estimated service seconds per audio second
-     * @param samples requests that measured it (0: the prior)
+     * @param samples requests served at it (0: its shape relative to the other exits is the prior's)
      * @param predictedLatencyMs predicted end-to-end latency of a typical request now ({@code null} if unbounded)
-     * @param measured whether the cost was measured rather than assumed
+     * @param measured whether requests at this exit measured its cost rather than its shape being assumed
      */
     record Exit(int depth, double costSecondsPerAudioSecond, long samples, Double predictedLatencyMs,
             boolean measured) {
