@@ -25,14 +25,13 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
  * Builds the recognition pipeline around the open model: audio loader, feature extractor and CTC decoder from the
- * manifest, the admission queue and the bounded worker scheduler, and the default depth selector (deepest exit),
- * which a {@link DepthSelector} bean of the governor replaces.
+ * manifest, the admission queue and the bounded worker scheduler. The {@link DepthSelector} for {@code depth=auto}
+ * is the load governor's ({@link GovernorConfiguration}).
  */
 @Configuration(proxyBeanMethods = false)
 class RecognitionConfiguration {
@@ -65,12 +64,6 @@ class RecognitionConfiguration {
             case GREEDY -> new GreedyCtcDecoder(vocabulary, manifest.outputFrameSeconds());
             case BEAM -> new PrefixBeamSearchDecoder(vocabulary, manifest.outputFrameSeconds(), decoding.beamWidth());
         };
-    }
-
-    @Bean
-    @ConditionalOnMissingBean
-    DepthSelector depthSelector() {
-        return DepthSelector.deepest();
     }
 
     @Bean

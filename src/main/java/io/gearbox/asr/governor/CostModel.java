@@ -5,39 +5,94 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Service seconds per second of audio for each exit: an exponentially weighted moving average of measured
- * requests, seeded from priors until an exit is measured.
+ * Service seconds per second of audio for each exit, as one machine-wide scale times a per-exit shape:
  *
- * <p>For a measured exit, {@code cost = EWMA(serviceSeconds / audioSeconds)}, where the weight of a new sample is
- * {@code max(alpha, 1 / n)} for the {@code n}-th sample (a plain mean until {@code 1 / alpha} samples, so the
- * first ones are not pulled towards the prior). An exit with no samples costs its prior times the geometric mean
- * of {@code measured / prior} over the measured exits: the priors give the shape, the measurements the scale of
- * this machine. With nothing measured the priors are used as given.
+ * <pre>
+ * cost(e)  = scale · shape(e)
+ * shape(e) = prior(e) / prior(deepest) · k(e)       k(e) = 1 until refined; geometric mean of k over the
+ *                                                    refined exits kept at 1 (unrefined exits use 1)
+ * scale    ← EWMA over every request, at any exit, of  sampleCost / shape(e)
+ *            weight max(alpha, 1 / n) for the n-th request; before any, scale = prior(deepest)
+ * ln k(e)  ← ln k(e) + beta · f · clip(ln(sampleCost / cost(e)), ±0.1)     for a request at e
+ * f        = share of the scale learned, within the last comparableSeconds or so, from other exits
+ * </pre>
  *
- * <p>Thread-safe; every method takes the model's lock for a few arithmetic operations.
+ * <p>The scale follows how fast the machine is now (contention, clocks, batch effects), whichever exit serves:
+ * fast requests at a shallow exit after a spike lower the predicted cost of the deep ones too, so an estimate
+ * taken under load does not outlive the load. The priors give the shape (parameter-proportional); a request
+ * refines it only against a scale that other exits measured at about the same time ({@code f}): a residual seen
+ * while one exit serves alone moves the scale, not the shape, and a stale scale (no request for a while) teaches
+ * nothing about the shape. The residual is clipped: a shape error is a lasting, modest bias, while a large
+ * residual is mostly the machine changing between two requests, which belongs to the scale. With nothing
+ * measured the priors are used as given.
+ *
+ * <p>Thread-safe; every method takes the model's lock for a few arithmetic operations per exit.
  */
 final class CostModel {
 
 	/** Requests whose audio is shorter than this are ignored: their cost is mostly fixed overhead. */
 	static final double MIN_AUDIO_SECONDS = 0.05;
 
+	/** Weight {@code beta} of a fully comparable request in its exit's shape correction. */
+	static final double DEFAULT_SHAPE_ALPHA = 0.05;
+
+	/** Largest {@code |ln(sampleCost / cost(e))|} one request brings to its exit's shape. */
+	static final double MAX_SHAPE_RESIDUAL = 0.1;
+
+	/** How long the scale counts as measured "at the same time" for refining a shape, by default. */
+	static final long DEFAULT_COMPARABLE_NANOS = 10_000_000_000L;
+
 	private final int[] depths;
 
 	private final double[] priors;
 
-	private final double[] ewma;
+	private final double alpha;
+
+	private final double shapeAlpha;
+
+	private final long comparableNanos;
+
+	/** The scale relative to the priors: {@code scale = factor · prior(deepest)}. */
+	private double factor = 1.0;
+
+	/** {@code ln k(e)}. */
+	private final double[] logCorrection;
 
 	private final long[] samples;
 
-	private final double alpha;
+	private long total;
+
+	/** Share of the scale's EWMA each exit's requests hold while fresh. */
+	private final double[] share;
+
+	/** Share of the scale's EWMA from the prior or from requests older than about {@code comparableNanos}. */
+	private double staleShare = 1.0;
+
+	private long lastNanos = DepthPolicy.NEVER;
 
 	/**
 	 * @param exits the exits, in any order, depths distinct
-	 * @param alpha weight of a new sample once warmed up, in {@code (0, 1]}
+	 * @param alpha weight of a new request in the scale once warmed up, in {@code (0, 1]}
 	 */
 	CostModel(List<ExitPrior> exits, double alpha) {
+		this(exits, alpha, DEFAULT_SHAPE_ALPHA, DEFAULT_COMPARABLE_NANOS);
+	}
+
+	/**
+	 * @param exits the exits, in any order, depths distinct
+	 * @param alpha weight of a new request in the scale once warmed up, in {@code (0, 1]}
+	 * @param shapeAlpha weight {@code beta} of a fully comparable request in its exit's shape, in {@code [0, 1]}
+	 * @param comparableNanos time constant after which the scale no longer counts as measured now, {@code > 0}
+	 */
+	CostModel(List<ExitPrior> exits, double alpha, double shapeAlpha, long comparableNanos) {
 		if (!(alpha > 0 && alpha <= 1)) {
 			throw new IllegalArgumentException("alpha must be in (0, 1] but was " + alpha);
+		}
+		if (!(shapeAlpha >= 0 && shapeAlpha <= 1)) {
+			throw new IllegalArgumentException("shapeAlpha must be in [0, 1] but was " + shapeAlpha);
+		}
+		if (comparableNanos <= 0) {
+			throw new IllegalArgumentException("comparableNanos must be > 0 but was " + comparableNanos);
 		}
 		List<ExitPrior> sorted = new ArrayList<>(exits);
 		sorted.sort((a, b) -> Integer.compare(a.depth(), b.depth()));
@@ -54,9 +109,12 @@ final class CostModel {
 				throw new IllegalArgumentException("exit depths must be distinct but " + this.depths[i] + " repeats");
 			}
 		}
-		this.ewma = new double[n];
+		this.logCorrection = new double[n];
 		this.samples = new long[n];
+		this.share = new double[n];
 		this.alpha = alpha;
+		this.shapeAlpha = shapeAlpha;
+		this.comparableNanos = comparableNanos;
 	}
 
 	/** The exit depths, shallowest first. */
@@ -69,34 +127,90 @@ final class CostModel {
 		return Arrays.binarySearch(this.depths, depth);
 	}
 
-	/** Learns from one request; requests at unknown depths or with (almost) no audio are ignored. */
-	synchronized void record(RequestSample sample) {
-		int i = indexOf(sample.depth());
-		if (i < 0 || sample.audioSeconds() < MIN_AUDIO_SECONDS) {
+	/**
+	 * Learns from one request that completed at {@code nowNanos}; requests at unknown depths or with (almost) no
+	 * audio are ignored.
+	 */
+	synchronized void record(RequestSample sample, long nowNanos) {
+		int e = indexOf(sample.depth());
+		if (e < 0 || sample.audioSeconds() < MIN_AUDIO_SECONDS || sample.serviceNanos() <= 0) {
 			return;
 		}
 		double cost = (sample.serviceNanos() / 1e9) / sample.audioSeconds();
-		long n = ++this.samples[i];
+		age(nowNanos);
+		double comparable = 1 - this.staleShare - this.share[e];
+		double residual = Math.max(-MAX_SHAPE_RESIDUAL, Math.min(MAX_SHAPE_RESIDUAL, Math.log(cost / costOf(e))));
+		this.samples[e]++;
+		if (comparable > 0 && this.shapeAlpha > 0) {
+			this.logCorrection[e] += this.shapeAlpha * comparable * residual;
+			normalise();
+		}
+		long n = ++this.total;
 		double weight = Math.max(this.alpha, 1.0 / n);
-		this.ewma[i] = (n == 1) ? cost : this.ewma[i] + weight * (cost - this.ewma[i]);
+		double implied = cost / (this.priors[e] * Math.exp(this.logCorrection[e]));
+		this.factor = (n == 1) ? implied : this.factor + weight * (implied - this.factor);
+		for (int i = 0; i < this.share.length; i++) {
+			this.share[i] *= 1 - weight;
+		}
+		this.staleShare *= 1 - weight;
+		this.share[e] += weight;
+	}
+
+	/** Moves the shares of requests older than about {@code comparableNanos} to the stale share. */
+	private void age(long nowNanos) {
+		if (this.lastNanos != DepthPolicy.NEVER && nowNanos > this.lastNanos) {
+			double keep = Math.exp(-(double) (nowNanos - this.lastNanos) / this.comparableNanos);
+			for (int i = 0; i < this.share.length; i++) {
+				this.staleShare += this.share[i] * (1 - keep);
+				this.share[i] *= keep;
+			}
+		}
+		this.lastNanos = Math.max(nowNanos, this.lastNanos);
+	}
+
+	/**
+	 * Keeps the mean of {@code ln k} over the refined exits at 0, moving it into the scale: the costs of the
+	 * refined exits do not change, and the unrefined exits keep the mean correction of the refined ones.
+	 */
+	private void normalise() {
+		double sum = 0;
+		int refined = 0;
+		for (int i = 0; i < this.logCorrection.length; i++) {
+			if (this.samples[i] > 0) {
+				sum += this.logCorrection[i];
+				refined++;
+			}
+		}
+		if (refined == 0 || sum == 0) {
+			return;
+		}
+		double mean = sum / refined;
+		for (int i = 0; i < this.logCorrection.length; i++) {
+			if (this.samples[i] > 0) {
+				this.logCorrection[i] -= mean;
+			}
+			else {
+				this.logCorrection[i] = 0;
+			}
+		}
+		this.factor *= Math.exp(mean);
+	}
+
+	private double costOf(int i) {
+		return this.factor * this.priors[i] * Math.exp(this.logCorrection[i]);
 	}
 
 	/** A consistent copy of the estimates. */
 	synchronized Estimates estimates() {
-		double logRatioSum = 0;
-		int measured = 0;
-		for (int i = 0; i < this.depths.length; i++) {
-			if (this.samples[i] > 0 && this.ewma[i] > 0) {
-				logRatioSum += Math.log(this.ewma[i] / this.priors[i]);
-				measured++;
-			}
-		}
-		double scale = (measured == 0) ? 1.0 : Math.exp(logRatioSum / measured);
 		double[] cost = new double[this.depths.length];
+		double deepest = this.priors[this.priors.length - 1];
+		double[] shape = new double[this.depths.length];
 		for (int i = 0; i < cost.length; i++) {
-			cost[i] = (this.samples[i] > 0 && this.ewma[i] > 0) ? this.ewma[i] : this.priors[i] * scale;
+			cost[i] = costOf(i);
+			shape[i] = this.priors[i] / deepest * Math.exp(this.logCorrection[i]);
 		}
-		return new Estimates(this.depths.clone(), cost, this.samples.clone());
+		return new Estimates(this.depths.clone(), cost, this.samples.clone(), this.factor * deepest, shape,
+				this.total);
 	}
 
 	/**
@@ -104,12 +218,22 @@ final class CostModel {
 	 *
 	 * @param depths exit depths
 	 * @param costSecondsPerAudioSecond estimated service seconds per audio second
-	 * @param samples how many requests measured each exit (0: estimate from the prior)
+	 * @param samples how many requests each exit served (0: its shape is the prior's)
+	 * @param scaleSecondsPerAudioSecond the machine-wide scale: the cost of a shape of 1 (the deepest exit's
+	 * prior shape)
+	 * @param shape each exit's cost relative to the scale
+	 * @param totalSamples requests measured at any exit (0: the scale is the prior's)
 	 */
-	record Estimates(int[] depths, double[] costSecondsPerAudioSecond, long[] samples) {
+	record Estimates(int[] depths, double[] costSecondsPerAudioSecond, long[] samples,
+			double scaleSecondsPerAudioSecond, double[] shape, long totalSamples) {
 
 		double cost(int index) {
 			return this.costSecondsPerAudioSecond[index];
+		}
+
+		/** Whether any request has been measured, so that the costs are more than the priors. */
+		boolean measured() {
+			return this.totalSamples > 0;
 		}
 
 	}

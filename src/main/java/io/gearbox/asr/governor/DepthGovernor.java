@@ -33,7 +33,15 @@ import io.gearbox.asr.governor.DepthPolicy.Observation;
  *
  * <h2>Prediction</h2>
  * For exit {@code e}, with {@code c(e)} its cost in service seconds per audio second ({@link CostModel}),
- * {@code q} queued and {@code i} in-flight requests on {@code k} workers, {@code Ā} the mean and {@code A95}
+ *
+ * <pre>
+ * c(e)     = scale · shape(e)
+ * scale    = EWMA over every request, at any exit, of serviceSeconds / audioSeconds / shape(e)
+ * shape(e) = prior(e) / prior(deepest), refined only against a scale other exits measured at about the same time
+ * </pre>
+ *
+ * so that requests at any exit keep the costs of all exits current (after a spike, fast requests at a shallow
+ * exit lower the predicted cost of the deep ones), {@code q} queued and {@code i} in-flight requests on {@code k} workers, {@code Ā} the mean and {@code A95}
  * the p95 audio length of the requests in the window:
  *
  * <pre>
@@ -55,7 +63,8 @@ import io.gearbox.asr.governor.DepthPolicy.Observation;
  * {@code U} the largest smoothed reading of the healthy steering sources:
  * <ol>
  * <li><b>High marks</b> (first that holds gives the reason): {@code P > latencySlo} ({@link Reason#LATENCY}),
- * {@code latency(d) > latencySlo} ({@link Reason#QUEUE}), {@code U > utilisationHigh}
+ * {@code latency(d) > latencySlo} once any request has been measured, so never on the priors alone
+ * ({@link Reason#QUEUE}), {@code U > utilisationHigh}
  * ({@link Reason#UTILISATION}). Outside the cooldown, jump to the deepest exit shallower than {@code d} with
  * {@code latency_now(e) <= goal}, or to the shallowest when none is; such a move may skip several exits.
  * <li><b>Low marks</b>: {@code P <= latencySlo · latencyLowFraction} (or absent), {@code U <= utilisationLow}
@@ -101,7 +110,7 @@ public final class DepthGovernor {
 	/** Audio length assumed for predictions until a request has been measured. */
 	static final double INITIAL_AUDIO_SECONDS = 5.0;
 
-	/** Weight of a new sample in each exit's cost average once warmed up. */
+	/** Weight of a new sample in the cost model's machine-wide scale once warmed up. */
 	static final double COST_ALPHA = 0.1;
 
 	/** Utilisation is smoothed with a time constant of the window divided by this. */
@@ -210,7 +219,7 @@ public final class DepthGovernor {
 		Windows current = this.windows;
 		current.latencyMicros.record(sample.latencyNanos() / 1_000, now);
 		current.audioMillis.record(Math.round(sample.audioSeconds() * 1_000), now);
-		this.costs.record(sample);
+		this.costs.record(sample, now);
 	}
 
 	/**
@@ -377,7 +386,8 @@ public final class DepthGovernor {
 				: OptionalDouble.empty();
 		OptionalDouble utilisation = this.signalBoard.utilisation();
 		LoadProbe.Load load = this.signalBoard.load();
-		double[] cost = this.costs.estimates().costSecondsPerAudioSecond();
+		CostModel.Estimates estimates = this.costs.estimates();
+		double[] cost = estimates.costSecondsPerAudioSecond();
 		double backlog = DepthPolicy.backlog(load);
 		if (this.backlogAtNanos == DepthPolicy.NEVER) {
 			this.smoothedBacklog = backlog;
@@ -398,8 +408,8 @@ public final class DepthGovernor {
 				decisionP95, utilisation, load.inFlight(), load.queued(), load.workers(), this.smoothedBacklog,
 				this.meanAudioSeconds,
 				this.p95AudioSeconds, this.signalBoard.statuses());
-		return new Observation(nowNanos, decisionP95, utilisation, load, this.depths.clone(), cost, predicted,
-				predictedNow);
+		return new Observation(nowNanos, decisionP95, utilisation, load, this.depths.clone(), cost,
+				estimates.measured(), predicted, predictedNow);
 	}
 
 	/** Moves to another exit and tells the listeners. Holds the lock. */

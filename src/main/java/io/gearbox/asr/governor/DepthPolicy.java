@@ -61,7 +61,7 @@ final class DepthPolicy {
 			trigger = Reason.LATENCY;
 			why = String.format(Locale.ROOT, "p95 %.3f s > objective %.3f s", p95.getAsDouble(), slo);
 		}
-		else if (predicted[current] > slo) {
+		else if (observation.costsMeasured() && predicted[current] > slo) {
 			trigger = Reason.QUEUE;
 			why = String.format(Locale.ROOT, "predicted %.3f s > objective %.3f s", predicted[current], slo);
 		}
@@ -161,12 +161,13 @@ final class DepthPolicy {
 	 * @param load the work in the service
 	 * @param depths the exits, shallowest first
 	 * @param cost service seconds per audio second of each exit, shallowest first
+	 * @param costsMeasured whether any request has been measured, so that {@code cost} is more than the priors
 	 * @param predictedSeconds predicted end-to-end latency of a typical request at each exit, behind the smoothed
 	 * backlog
 	 * @param predictedNowSeconds the same behind the larger of the smoothed and the current backlog
 	 */
 	record Observation(long nowNanos, OptionalDouble p95LatencySeconds, OptionalDouble utilisation,
-			LoadProbe.Load load, int[] depths, double[] cost, double[] predictedSeconds,
+			LoadProbe.Load load, int[] depths, double[] cost, boolean costsMeasured, double[] predictedSeconds,
 			double[] predictedNowSeconds) {
 	}
 

@@ -69,14 +69,16 @@ public record GovernorSnapshot(Instant at, int depth, GovernorMode mode, PolicyS
 	 * One row of the cost table.
 	 *
 	 * @param depth the exit
-	 * @param costSecondsPerAudioSecond estimated service seconds per audio second
-	 * @param samples requests that measured it; 0 means the cost comes from the prior
+	 * @param costSecondsPerAudioSecond estimated service seconds per audio second now: the machine-wide scale,
+	 * learned from requests at every exit, times this exit's shape
+	 * @param samples requests served at this exit; 0 means its shape (its cost relative to the other exits) comes
+	 * from the prior, though the scale may be measured
 	 * @param predictedLatencySeconds predicted end-to-end latency of a typical request now
 	 */
 	public record ExitCost(int depth, double costSecondsPerAudioSecond, long samples,
 			double predictedLatencySeconds) {
 
-		/** Whether the cost was measured rather than taken from the prior. */
+		/** Whether requests at this exit measured its cost, rather than its shape being taken from the prior. */
 		public boolean measured() {
 			return this.samples > 0;
 		}

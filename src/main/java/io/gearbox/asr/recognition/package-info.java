@@ -8,6 +8,6 @@
  * scheduler, asks a {@link io.gearbox.asr.recognition.DepthSelector} which exit serves a request whose depth is
  * {@code auto}, and reports a {@link io.gearbox.asr.recognition.RecognitionSample} for every finished utterance to
  * each {@link io.gearbox.asr.recognition.RecognitionListener}. These three interfaces are the seams the load governor
- * plugs into.
+ * plugs into, through {@link io.gearbox.asr.recognition.GovernedDepth}.
  */
 package io.gearbox.asr.recognition;

@@ -45,6 +45,10 @@ import org.springframework.web.server.WebExceptionHandler;
  * <td>413</td><td>upload_too_large, audio_too_long</td></tr>
  * <tr><td>{@link UnsupportedAudioException}, unsupported request media type</td><td>415</td>
  * <td>unsupported_media_type</td></tr>
+ * <tr><td>{@link AdminAccessDeniedException}: no or malformed bearer token</td><td>401 +
+ * {@code WWW-Authenticate: Bearer}</td><td>unauthorized</td></tr>
+ * <tr><td>{@link AdminAccessDeniedException}: wrong token; no {@code asr.admin.token} configured</td><td>403</td>
+ * <td>forbidden, admin_disabled</td></tr>
  * <tr><td>{@link UnknownDepthException}</td><td>422</td><td>unknown_depth</td></tr>
  * <tr><td>{@link OverloadedException}</td><td>503 + {@code Retry-After}</td><td>overloaded</td></tr>
  * <tr><td>Spring's {@link ErrorResponse}s (404, 405, 406, ...)</td><td>theirs</td><td>from the status</td></tr>
@@ -95,6 +99,9 @@ class ProblemDetailsExceptionHandler implements WebExceptionHandler {
         if (problem.retryAfterSeconds() > 0) {
             headers.set(HttpHeaders.RETRY_AFTER, Long.toString(problem.retryAfterSeconds()));
         }
+        if (problem.status() == HttpStatus.UNAUTHORIZED) {
+            headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"gearbox-asr\"");
+        }
         if (failure instanceof ErrorResponse errorResponse) {
             errorResponse.getHeaders().forEach((name, values) -> {
                 if (!headers.containsHeader(name)) {
@@ -130,6 +137,13 @@ class ProblemDetailsExceptionHandler implements WebExceptionHandler {
         }
         if (failure instanceof InvalidAudioException || failure instanceof AudioException) {
             return new Problem(HttpStatus.BAD_REQUEST, failure.getMessage(), "invalid_audio", 0);
+        }
+        if (failure instanceof AdminAccessDeniedException denied) {
+            return switch (denied.kind()) {
+                case UNAUTHENTICATED -> new Problem(HttpStatus.UNAUTHORIZED, failure.getMessage(), "unauthorized", 0);
+                case FORBIDDEN -> new Problem(HttpStatus.FORBIDDEN, failure.getMessage(), "forbidden", 0);
+                case DISABLED -> new Problem(HttpStatus.FORBIDDEN, failure.getMessage(), "admin_disabled", 0);
+            };
         }
         if (failure instanceof UnknownDepthException) {
             return new Problem(HttpStatus.UNPROCESSABLE_CONTENT, failure.getMessage(), "unknown_depth", 0);

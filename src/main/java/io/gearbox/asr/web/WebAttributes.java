@@ -8,7 +8,7 @@ public final class WebAttributes {
     /** The exit depth ({@link Integer}) that served the request; absent when none did. */
     public static final String DEPTH = WebAttributes.class.getName() + ".depth";
 
-    /** A short endpoint name ({@link String}): {@code transcriptions}, {@code recognize} or {@code models}. */
+    /** A short endpoint name ({@link String}): {@code transcriptions}, {@code recognize}, {@code models} or {@code governor}. */
     public static final String ENDPOINT = WebAttributes.class.getName() + ".endpoint";
 
     private WebAttributes() {
@@ -23,6 +23,7 @@ public final class WebAttributes {
             case "/v1/audio/transcriptions" -> "transcriptions";
             case "/v1/recognize" -> "recognize";
             case "/v1/models" -> "models";
+            case "/v1/governor" -> "governor";
             default -> null;
         };
     }

@@ -1,6 +1,7 @@
 /**
  * HTTP adapters: the OpenAI-compatible {@code /v1/audio/transcriptions}, the raw-body {@code /v1/recognize}, the
- * model listing {@code /v1/models}, their DTOs, the upload limits, and the single error mapper
+ * model listing {@code /v1/models}, the load governor's {@code /v1/governor} (GET for anyone, PUT behind the operators'
+ * bearer token, {@link io.gearbox.asr.web.AdminToken}), their DTOs, the upload limits, and the single error mapper
  * ({@link io.gearbox.asr.web.ProblemDetailsExceptionHandler}) that turns every failure into an RFC 9457
  * {@code application/problem+json} response.
  */

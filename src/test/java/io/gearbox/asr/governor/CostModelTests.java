@@ -25,7 +25,7 @@ class CostModelTests {
 	@Test
 	void learnsServiceSecondsPerAudioSecondFromSamples() {
 		for (int i = 0; i < 50; i++) {
-			this.model.record(sample(12, 4.0, 0.2));
+			this.model.record(sample(12, 4.0, 0.2), 0);
 		}
 		CostModel.Estimates estimates = this.model.estimates();
 		assertThat(estimates.cost(2)).isCloseTo(0.05, within(1e-9));
@@ -35,7 +35,7 @@ class CostModelTests {
 	@Test
 	void scalesTheUnmeasuredPriorsByWhatTheMeasuredExitsShowed() {
 		for (int i = 0; i < 10; i++) {
-			this.model.record(sample(12, 2.0, 0.06));
+			this.model.record(sample(12, 2.0, 0.06), 0);
 		}
 		// Depth 12 measured at half its prior: this machine is twice as fast as assumed.
 		CostModel.Estimates estimates = this.model.estimates();
@@ -47,18 +47,76 @@ class CostModelTests {
 	@Test
 	void followsACostThatChanges() {
 		for (int i = 0; i < 50; i++) {
-			this.model.record(sample(6, 1.0, 0.03));
+			this.model.record(sample(6, 1.0, 0.03), 0);
 		}
 		for (int i = 0; i < 50; i++) {
-			this.model.record(sample(6, 1.0, 0.06));
+			this.model.record(sample(6, 1.0, 0.06), 0);
 		}
 		assertThat(this.model.estimates().cost(1)).isCloseTo(0.06, within(0.001));
 	}
 
 	@Test
+	void shallowSamplesUpdateTheCostPredictedForDeepExits() {
+		// Depth 12 measured while the machine was three times slower than its prior ...
+		for (int i = 0; i < 30; i++) {
+			this.model.record(sample(12, 1.0, 0.18), seconds(i));
+		}
+		assertThat(this.model.estimates().cost(2)).isCloseTo(0.18, within(1e-9));
+		// ... then only depth 2 serves, at its prior: the machine is back to normal, for depth 12 too.
+		for (int i = 0; i < 60; i++) {
+			this.model.record(sample(2, 1.0, 0.01), seconds(30 + i));
+		}
+		CostModel.Estimates estimates = this.model.estimates();
+		assertThat(estimates.cost(0)).isCloseTo(0.01, within(0.0005));
+		assertThat(estimates.cost(2)).isCloseTo(0.06, within(0.003));
+		assertThat(estimates.cost(1)).isCloseTo(0.03, within(0.0015));
+		assertThat(estimates.samples()).containsExactly(60L, 0L, 30L);
+	}
+
+	@Test
+	void oneExitServingAloneMovesTheScaleNotTheShape() {
+		// Depth 2 costs half again its parameter-proportional prior (a fixed front end); nothing else serves.
+		for (int i = 0; i < 200; i++) {
+			this.model.record(sample(2, 1.0, 0.015), seconds(i));
+		}
+		CostModel.Estimates estimates = this.model.estimates();
+		assertThat(estimates.cost(0)).isCloseTo(0.015, within(1e-6));
+		assertThat(estimates.cost(2) / estimates.cost(0)).isCloseTo(6.0, within(1e-6));
+		assertThat(estimates.shape()).containsExactly(new double[] { 1.0 / 6, 0.5, 1.0 }, within(1e-6));
+	}
+
+	@Test
+	void learnsTheRatioOfExitsFromRequestsServedAtAboutTheSameTime() {
+		// Depths 2 and 12 take turns; depth 2 costs 0.015, a quarter of depth 12 (the prior says a sixth).
+		for (int i = 0; i < 400; i++) {
+			boolean deep = i % 2 == 0;
+			this.model.record(sample(deep ? 12 : 2, 1.0, deep ? 0.06 : 0.015), seconds(i) / 4);
+		}
+		CostModel.Estimates estimates = this.model.estimates();
+		assertThat(estimates.cost(0)).isCloseTo(0.015, within(0.0005));
+		assertThat(estimates.cost(2)).isCloseTo(0.06, within(0.002));
+		// Depth 6 never served: its prior, scaled to the mean correction of the measured exits.
+		assertThat(estimates.cost(1)).isBetween(0.03, 0.045);
+	}
+
+	@Test
+	void aScaleMeasuredLongAgoTeachesNothingAboutTheShape() {
+		for (int i = 0; i < 30; i++) {
+			this.model.record(sample(12, 1.0, 0.06), seconds(i));
+		}
+		// An hour later depth 2 comes back three times dearer than the prior: the machine is slower now, for all.
+		for (int i = 0; i < 30; i++) {
+			this.model.record(sample(2, 1.0, 0.03), seconds(3_600 + i));
+		}
+		CostModel.Estimates estimates = this.model.estimates();
+		assertThat(estimates.cost(0)).isCloseTo(0.03, within(0.001));
+		assertThat(estimates.cost(2) / estimates.cost(0)).isCloseTo(6.0, within(0.2));
+	}
+
+	@Test
 	void ignoresUnknownDepthsAndNearlyEmptyAudio() {
-		this.model.record(sample(7, 1.0, 5.0));
-		this.model.record(sample(6, 0.01, 5.0));
+		this.model.record(sample(7, 1.0, 5.0), 0);
+		this.model.record(sample(6, 0.01, 5.0), 0);
 		assertThat(this.model.estimates().samples()).containsOnly(0L);
 	}
 
@@ -75,6 +133,10 @@ class CostModelTests {
 		assertThat(priors).extracting(ExitPrior::depth).containsExactly(2, 12);
 		assertThat(priors.get(0).priorCostSecondsPerAudioSecond()).isCloseTo(0.02, within(1e-12));
 		assertThat(priors.get(1).priorCostSecondsPerAudioSecond()).isCloseTo(0.06, within(1e-12));
+	}
+
+	private static long seconds(double seconds) {
+		return Math.round(seconds * 1e9);
 	}
 
 	private static RequestSample sample(int depth, double audioSeconds, double serviceSeconds) {

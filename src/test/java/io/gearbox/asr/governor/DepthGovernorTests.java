@@ -13,6 +13,7 @@ import io.gearbox.asr.governor.DepthChange.Reason;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 /**
  * The governor's policy against a {@link FluidPlant}: load goes up and down, the governor only sees samples,
@@ -121,6 +122,56 @@ class DepthGovernorTests {
 			assertThat(Duration.between(this.changes.get(i - 1).at(), this.changes.get(i).at()))
 				.isGreaterThanOrEqualTo(GovernorSettings.defaults().dwell());
 		}
+	}
+
+	@Test
+	void returnsToFullDepthAfterASpikeEvenWhenDeepExitsWereMeasuredUnderLoad() {
+		DepthGovernor governor = governor();
+		this.plant.load(0.3);
+		this.plant.seconds(governor, 30);
+		// Another job takes the CPU while traffic spikes: every request, full depth included, runs 3x slower.
+		this.plant.slowdown(3);
+		this.plant.load(1.5);
+		this.plant.seconds(governor, 60);
+		int shallow = governor.depth();
+		assertThat(shallow).isLessThanOrEqualTo(4);
+		assertThat(governor.snapshot().exits()).filteredOn((exit) -> exit.depth() == 12)
+			.singleElement()
+			.satisfies((exit) -> assertThat(exit.measured()).isTrue());
+		this.changes.clear();
+		this.plant.slowdown(1);
+		this.plant.load(0.5);
+		// One dwell per step deeper, plus the window for the spike's latencies to leave it.
+		int steps = governor.depths().size() - 1 - governor.depths().indexOf(shallow);
+		GovernorSettings settings = GovernorSettings.defaults();
+		long bound = steps * settings.dwell().toSeconds() + settings.window().toSeconds() + 5;
+		this.plant.seconds(governor, (int) bound);
+		assertThat(governor.depth()).isEqualTo(12);
+		assertThat(this.changes).extracting(DepthChange::reason).containsOnly(Reason.RECOVERY);
+		assertThat(governor.snapshot().exits()).filteredOn((exit) -> exit.depth() == 12)
+			.singleElement()
+			.satisfies((exit) -> assertThat(exit.costSecondsPerAudioSecond())
+				.isCloseTo(FluidPlant.cost(12), withinPercentage(10)));
+	}
+
+	@Test
+	void aPessimisticPriorDoesNotHoldTheServiceShallowWithoutLoad() {
+		List<ExitPrior> pessimistic = FluidPlant.exits()
+			.stream()
+			.map((exit) -> new ExitPrior(exit.depth(), 10 * exit.priorCostSecondsPerAudioSecond()))
+			.toList();
+		DepthGovernor governor = new DepthGovernor(pessimistic, GovernorSettings.defaults(),
+				this.plant.loadProbe(), List.of(this.plant.utilisationSource()), this.clock);
+		governor.addListener(this.changes::add);
+		// By the prior a lone request at full depth would take 2.5 s, over the 1 s objective; nothing measured it.
+		this.plant.seconds(governor, 30);
+		assertThat(governor.depth()).isEqualTo(12);
+		this.plant.load(0.3);
+		this.plant.seconds(governor, 60);
+		assertThat(governor.depth()).isEqualTo(12);
+		assertThat(this.changes).isEmpty();
+		assertThat(governor.snapshot().exits()).allSatisfy((exit) -> assertThat(exit.costSecondsPerAudioSecond())
+			.isCloseTo(FluidPlant.cost(exit.depth()), withinPercentage(5)));
 	}
 
 	@Test

@@ -10,7 +10,8 @@ import java.util.Random;
  * A small fluid model of the service for the governor's tests: requests of {@link #AUDIO_SECONDS} arrive at a
  * set rate and are served by {@link #WORKERS} workers at the governor's current depth, each second. The backlog
  * grows when the offered load exceeds capacity and drains otherwise; latency is the wait behind the backlog plus
- * the service time. Optional seeded noise perturbs latency and utilisation.
+ * the service time. Optional seeded noise perturbs latency and utilisation; a slowdown multiplies every service
+ * time (CPU contention from another job).
  */
 final class FluidPlant {
 
@@ -44,6 +45,8 @@ final class FluidPlant {
 
 	private double ratePerSecond;
 
+	private double slowdown = 1;
+
 	private double backlog;
 
 	private double utilisation;
@@ -64,10 +67,15 @@ final class FluidPlant {
 		this.ratePerSecond = rateFor(multipleOfFullDepthCapacity);
 	}
 
+	/** Makes every request {@code factor} times slower than its exit's cost, from now on. */
+	void slowdown(double factor) {
+		this.slowdown = factor;
+	}
+
 	/** Runs one second at the governor's depth, records what completed, then lets the governor evaluate. */
 	void second(DepthGovernor governor) {
 		int depth = governor.depth();
-		double service = cost(depth) * AUDIO_SECONDS;
+		double service = cost(depth) * AUDIO_SECONDS * this.slowdown;
 		double capacity = WORKERS / service;
 		double offered = this.ratePerSecond / capacity;
 		this.backlog = Math.max(0, this.backlog + this.ratePerSecond - capacity);

@@ -28,7 +28,9 @@ import java.util.function.DoubleUnaryOperator;
  * {@value #WORKERS} workers take requests first come, first served, and resolve the depth when they start one.
  * The governor's priors are deliberately wrong in scale (twice the true cost) so that the cost model has to
  * learn. Each load level runs for {@value #RUN_SECONDS} simulated seconds; the first {@value #WARMUP_SECONDS}
- * are left out of the figures.
+ * are left out of the figures. The second spike profile also slows every request down by
+ * {@value #CONTENTION_SLOWDOWN}x while it lasts (CPU contention), so that the exits measured during it look
+ * dearer than they are afterwards.
  */
 public final class GovernorSimulation {
 
@@ -41,6 +43,8 @@ public final class GovernorSimulation {
 	static final double MEAN_AUDIO_SECONDS = 4.0;
 
 	static final int[] DEPTHS = { 2, 4, 6, 8, 10, 12 };
+
+	static final double CONTENTION_SLOWDOWN = 2.0;
 
 	private GovernorSimulation() {
 	}
@@ -58,7 +62,7 @@ public final class GovernorSimulation {
 		GovernorSettings settings = GovernorSettings.defaults();
 		if (args.length == 2 && args[0].equals("trace")) {
 			double multiple = Double.parseDouble(args[1]);
-			Simulator simulator = new Simulator(settings, Policy.GOVERNOR, (t) -> multiple, 11);
+			Simulator simulator = new Simulator(settings, Policy.GOVERNOR, (t) -> multiple, (t) -> 1.0, 11);
 			simulator.governor.addListener((change) -> System.out.printf(Locale.ROOT, "%7.1f s  %2d -> %2d  %-11s %s%n",
 					simulator.now, change.from(), change.to(), change.reason(), change.detail()));
 			simulator.run();
@@ -83,8 +87,20 @@ public final class GovernorSimulation {
 		System.out.println("   t s  load  depth  p95 ms (last 10 s)");
 		DoubleUnaryOperator spike = (t) -> (t >= 120 && t < 300) ? 3.0 : 0.5;
 		Result result = run(settings, Policy.GOVERNOR, spike, 5);
+		printProfile(result, spike);
+		System.out.println();
+		System.out.printf(Locale.ROOT,
+				"Spike with contention: 0.5x, 1.5x and every request %.0fx slower from 120 s to 300 s, then 0.5x (governor)%n",
+				CONTENTION_SLOWDOWN);
+		System.out.println("   t s  load  depth  p95 ms (last 10 s)");
+		DoubleUnaryOperator busy = (t) -> (t >= 120 && t < 300) ? 1.5 : 0.5;
+		DoubleUnaryOperator slowdown = (t) -> (t >= 120 && t < 300) ? CONTENTION_SLOWDOWN : 1.0;
+		printProfile(new Simulator(settings, Policy.GOVERNOR, busy, slowdown, 5).run(), busy);
+	}
+
+	private static void printProfile(Result result, DoubleUnaryOperator loadAt) {
 		for (int t = 100; t <= 420; t += 10) {
-			System.out.printf(Locale.ROOT, "%6d  %3.1fx  %5d  %8.0f%n", t, spike.applyAsDouble(t - 1),
+			System.out.printf(Locale.ROOT, "%6d  %3.1fx  %5d  %8.0f%n", t, loadAt.applyAsDouble(t - 1),
 					result.depthAt[t], result.p95Between(t - 10, t) * 1e3);
 		}
 	}
@@ -102,7 +118,7 @@ public final class GovernorSimulation {
 	}
 
 	static Result run(GovernorSettings settings, Policy policy, DoubleUnaryOperator loadAt, long seed) {
-		return new Simulator(settings, policy, loadAt, seed).run();
+		return new Simulator(settings, policy, loadAt, (t) -> 1.0, seed).run();
 	}
 
 	/** The figures of one run, after the warm-up. */
@@ -152,6 +168,8 @@ public final class GovernorSimulation {
 
 		private final DoubleUnaryOperator loadAt;
 
+		private final DoubleUnaryOperator slowdownAt;
+
 		private final FakeClock clock = new FakeClock();
 
 		private final long origin = DepthGovernor.nanos(this.clock.instant());
@@ -170,9 +188,11 @@ public final class GovernorSimulation {
 
 		private double lastUtilisation;
 
-		Simulator(GovernorSettings settings, Policy policy, DoubleUnaryOperator loadAt, long seed) {
+		Simulator(GovernorSettings settings, Policy policy, DoubleUnaryOperator loadAt, DoubleUnaryOperator slowdownAt,
+				long seed) {
 			this.random = new Random(seed);
 			this.loadAt = loadAt;
+			this.slowdownAt = slowdownAt;
 			List<ExitPrior> priors = new ArrayList<>();
 			for (int depth : DEPTHS) {
 				priors.add(new ExitPrior(depth, 2 * cost(depth)));
@@ -266,7 +286,8 @@ public final class GovernorSimulation {
 			while (this.departures.size() < WORKERS && !this.queue.isEmpty()) {
 				double[] request = this.queue.poll();
 				int depth = this.governor.depthFor(OptionalInt.empty(), OptionalLong.empty());
-				double service = cost(depth) * request[1] * Math.exp(0.15 * this.random.nextGaussian() - 0.01125);
+				double service = this.slowdownAt.applyAsDouble(this.now) * cost(depth) * request[1]
+						* Math.exp(0.15 * this.random.nextGaussian() - 0.01125);
 				this.departures.add(new double[] { this.now + service, request[0], request[1], depth, this.now });
 			}
 		}

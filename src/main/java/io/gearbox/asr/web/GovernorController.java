@@ -1,0 +1,201 @@
+package io.gearbox.asr.web;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import io.gearbox.asr.governor.DepthGovernor;
+import io.gearbox.asr.governor.GovernorSettings;
+import io.gearbox.asr.recognition.UnknownDepthException;
+import reactor.core.publisher.Mono;
+
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * {@code GET /v1/governor}: the load governor's depth, mode, last change, signals, cost table and settings.
+ * {@code PUT /v1/governor}: pin the default exit ({@code {"mode":"pinned","depth":N}}), hand it back to the
+ * governor ({@code {"mode":"auto"}}) and/or change its objective and thresholds; effective at once, answered with
+ * the new state. The PUT needs {@code Authorization: Bearer <asr.admin.token>} ({@link AdminToken}); the body is
+ * checked completely before anything is applied.
+ *
+ * <p>PUT keys: {@code mode} ({@code auto} | {@code pinned}), {@code depth} (an exit; implies {@code pinned}),
+ * {@code latencySlo}, {@code dwell}, {@code cooldown}, {@code window} (durations such as {@code "800ms"},
+ * {@code "2s"}, {@code "PT1S"}, or a number of milliseconds), {@code latencyLowFraction}, {@code predictionTarget},
+ * {@code utilisationHigh}, {@code utilisationLow} (fractions), {@code minSamples} (a count).
+ */
+@RestController
+class GovernorController {
+
+    private static final Set<String> KEYS = Set.of("mode", "depth", "latencySlo", "latencyLowFraction",
+            "predictionTarget", "utilisationHigh", "utilisationLow", "dwell", "cooldown", "window", "minSamples");
+
+    private final DepthGovernor governor;
+
+    private final AdminToken adminToken;
+
+    GovernorController(DepthGovernor governor, AdminToken adminToken) {
+        this.governor = governor;
+        this.adminToken = adminToken;
+    }
+
+    @GetMapping(path = "/v1/governor", produces = MediaType.APPLICATION_JSON_VALUE)
+    GovernorView governor(ServerWebExchange exchange) {
+        exchange.getAttributes().put(WebAttributes.ENDPOINT, "governor");
+        return GovernorView.of(this.governor.snapshot());
+    }
+
+    @PutMapping(path = "/v1/governor", consumes = MediaType.APPLICATION_JSON_VALUE,
+            produces = MediaType.APPLICATION_JSON_VALUE)
+    Mono<GovernorView> update(ServerWebExchange exchange, @RequestBody Mono<Map<String, Object>> body) {
+        exchange.getAttributes().put(WebAttributes.ENDPOINT, "governor");
+        return Mono.defer(() -> {
+            this.adminToken.check(exchange.getRequest().getHeaders());
+            return body.map((fields) -> {
+                apply(fields);
+                return GovernorView.of(this.governor.snapshot());
+            });
+        });
+    }
+
+    /** Checks the whole change, then applies it: settings first, then the mode. */
+    private void apply(Map<String, Object> fields) {
+        if (fields.isEmpty()) {
+            throw new InvalidRequestException("Nothing to change: give 'mode' and/or settings");
+        }
+        for (String key : fields.keySet()) {
+            if (!KEYS.contains(key)) {
+                throw new InvalidRequestException("Unknown field '" + key + "'; the fields are " + KEYS.stream().sorted().toList());
+            }
+        }
+        String mode = mode(fields.get("mode"));
+        Integer depth = depth(fields.get("depth"));
+        if (depth != null && mode == null) {
+            mode = "pinned";
+        }
+        if ("pinned".equals(mode) && depth == null) {
+            throw new InvalidRequestException("'depth' is required with mode 'pinned'");
+        }
+        if ("auto".equals(mode) && depth != null) {
+            throw new InvalidRequestException("'depth' goes with mode 'pinned', not 'auto'");
+        }
+        if (depth != null && !this.governor.depths().contains(depth)) {
+            throw new UnknownDepthException(Integer.toString(depth), this.governor.depths());
+        }
+        GovernorSettings settings = settings(fields);
+        if (!settings.equals(this.governor.settings())) {
+            this.governor.updateSettings(settings);
+        }
+        if ("pinned".equals(mode)) {
+            this.governor.pin(depth);
+        }
+        else if ("auto".equals(mode)) {
+            this.governor.auto();
+        }
+    }
+
+    private GovernorSettings settings(Map<String, Object> fields) {
+        GovernorSettings.Builder builder = this.governor.settings().toBuilder();
+        if (fields.containsKey("latencySlo")) {
+            builder.latencySlo(duration("latencySlo", fields.get("latencySlo")));
+        }
+        if (fields.containsKey("dwell")) {
+            builder.dwell(duration("dwell", fields.get("dwell")));
+        }
+        if (fields.containsKey("cooldown")) {
+            builder.cooldown(duration("cooldown", fields.get("cooldown")));
+        }
+        if (fields.containsKey("window")) {
+            builder.window(duration("window", fields.get("window")));
+        }
+        if (fields.containsKey("latencyLowFraction")) {
+            builder.latencyLowFraction(fraction("latencyLowFraction", fields.get("latencyLowFraction")));
+        }
+        if (fields.containsKey("predictionTarget")) {
+            builder.predictionTarget(fraction("predictionTarget", fields.get("predictionTarget")));
+        }
+        if (fields.containsKey("utilisationHigh")) {
+            builder.utilisationHigh(fraction("utilisationHigh", fields.get("utilisationHigh")));
+        }
+        if (fields.containsKey("utilisationLow")) {
+            builder.utilisationLow(fraction("utilisationLow", fields.get("utilisationLow")));
+        }
+        if (fields.containsKey("minSamples")) {
+            Object value = fields.get("minSamples");
+            if (!(value instanceof Integer count)) {
+                throw new InvalidRequestException("'minSamples' must be a whole number, was " + describe(value));
+            }
+            builder.minSamples(count);
+        }
+        try {
+            return builder.build();
+        }
+        catch (IllegalArgumentException ex) {
+            throw new InvalidRequestException("Invalid settings: " + ex.getMessage());
+        }
+    }
+
+    private static String mode(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof String text) {
+            String mode = text.trim().toLowerCase(Locale.ROOT);
+            if (mode.equals("auto") || mode.equals("pinned")) {
+                return mode;
+            }
+        }
+        throw new InvalidRequestException("'mode' must be 'auto' or 'pinned', was " + describe(value));
+    }
+
+    private static Integer depth(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof Integer depth) {
+            return depth;
+        }
+        throw new InvalidRequestException("'depth' must be a whole number, was " + describe(value));
+    }
+
+    private static Duration duration(String name, Object value) {
+        if (value instanceof Integer || value instanceof Long) {
+            return Duration.ofMillis(((Number) value).longValue());
+        }
+        if (value instanceof String text && !text.isBlank()) {
+            try {
+                return DurationStyle.detectAndParse(text.trim());
+            }
+            catch (IllegalArgumentException | DateTimeParseException ex) {
+                // fall through to the common message
+            }
+        }
+        throw new InvalidRequestException("'" + name + "' must be a duration such as \"800ms\" or \"2s\", or a "
+                + "number of milliseconds, was " + describe(value));
+    }
+
+    private static double fraction(String name, Object value) {
+        if (value instanceof Number number) {
+            return number.doubleValue();
+        }
+        throw new InvalidRequestException("'" + name + "' must be a number, was " + describe(value));
+    }
+
+    private static String describe(Object value) {
+        if (value instanceof String text) {
+            return "\"" + ((text.length() > 40) ? text.substring(0, 40) + "..." : text) + "\"";
+        }
+        if (value instanceof Map || value instanceof Iterable) {
+            return (value instanceof Map) ? "an object" : "a list";
+        }
+        return String.valueOf(value);
+    }
+
+}

@@ -1,0 +1,150 @@
+package io.gearbox.asr.web;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalDouble;
+
+import io.gearbox.asr.governor.DepthChange;
+import io.gearbox.asr.governor.GovernorSettings;
+import io.gearbox.asr.governor.GovernorSnapshot;
+import io.gearbox.asr.governor.SourceStatus;
+
+/**
+ * The body of {@code GET /v1/governor} (and of a successful {@code PUT}). Latencies are in milliseconds, costs in
+ * service seconds per audio second, utilisations fractions in [0, 1]; absent values are {@code null}.
+ *
+ * @param depth the default exit now
+ * @param mode {@code auto} (the governor chooses) or {@code pinned} (an operator did)
+ * @param state where the policy stood at its last evaluation, e.g. {@code holding}, {@code dwelling}
+ * @param lastDecision the figures behind the last evaluation
+ * @param lastChange the last change of depth, or {@code null}
+ * @param signals what the governor sees
+ * @param exits the cost table, shallowest exit first
+ * @param settings the settings in force, in the form {@code PUT} accepts
+ */
+record GovernorView(int depth, String mode, String state, String lastDecision, Change lastChange, Signals signals,
+        List<Exit> exits, Settings settings) {
+
+    static GovernorView of(GovernorSnapshot snapshot) {
+        return new GovernorView(snapshot.depth(), lower(snapshot.mode()), lower(snapshot.state()),
+                snapshot.lastDecision(), snapshot.lastChange().map(Change::of).orElse(null),
+                Signals.of(snapshot.signals()), snapshot.exits().stream().map(Exit::of).toList(),
+                Settings.of(snapshot.settings()));
+    }
+
+    private static String lower(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static Double nullable(OptionalDouble value, double scale) {
+        return value.isPresent() ? value.getAsDouble() * scale : null;
+    }
+
+    /**
+     * @param from the depth before
+     * @param to the depth after
+     * @param direction {@code up} (deeper) or {@code down} (shallower)
+     * @param reason {@code latency}, {@code queue}, {@code utilisation}, {@code recovery} or {@code pin}
+     * @param detail the figures behind it
+     * @param at when
+     */
+    record Change(int from, int to, String direction, String reason, String detail, Instant at) {
+
+        static Change of(DepthChange change) {
+            return new Change(change.from(), change.to(), lower(change.direction()), lower(change.reason()),
+                    change.detail(), change.at());
+        }
+
+    }
+
+    /**
+     * @param evaluatedAt when the signals were read
+     * @param p95LatencyMs p95 end-to-end latency over the window
+     * @param windowSamples requests completed in the window
+     * @param decisionP95LatencyMs the p95 the policy used (requests since the last change, when enough)
+     * @param utilisation the largest smoothed reading among the healthy steering sources
+     * @param inFlight requests being served
+     * @param queued requests waiting for a worker
+     * @param workers requests served at once
+     * @param smoothedBacklog requests a new arrival waits for, smoothed
+     * @param meanAudioSeconds mean audio length in the window
+     * @param p95AudioSeconds p95 audio length in the window
+     * @param sources each signal source's status
+     */
+    record Signals(Instant evaluatedAt, Double p95LatencyMs, long windowSamples, Double decisionP95LatencyMs,
+            Double utilisation, int inFlight, int queued, int workers, double smoothedBacklog, double meanAudioSeconds,
+            double p95AudioSeconds, List<Source> sources) {
+
+        static Signals of(GovernorSnapshot.Signals signals) {
+            return new Signals(signals.evaluatedAt(), nullable(signals.p95LatencySeconds(), 1e3),
+                    signals.windowSamples(), nullable(signals.decisionP95LatencySeconds(), 1e3),
+                    nullable(signals.utilisation(), 1), signals.inFlight(), signals.queued(), signals.workers(),
+                    signals.smoothedBacklog(), signals.meanAudioSeconds(), signals.p95AudioSeconds(),
+                    signals.sources().stream().map(Source::of).toList());
+        }
+
+    }
+
+    /**
+     * @param name the source
+     * @param steersDepth whether it takes part in decisions
+     * @param state {@code unknown}, {@code ok} or {@code failing}
+     * @param value the last good reading
+     * @param smoothed the smoothed reading the policy uses ({@code null} while failing)
+     * @param lastReadAt when the last good reading was taken
+     * @param lastError the last failure, e.g. why a GPU cannot be read
+     * @param failingSince when the current run of failures began
+     * @param consecutiveFailures failures since the last good reading
+     */
+    record Source(String name, boolean steersDepth, String state, Double value, Double smoothed, Instant lastReadAt,
+            String lastError, Instant failingSince, long consecutiveFailures) {
+
+        static Source of(SourceStatus status) {
+            return new Source(status.name(), status.steersDepth(), lower(status.state()), nullable(status.value(), 1),
+                    nullable(status.smoothed(), 1), status.lastReadAt().orElse(null),
+                    status.lastError().orElse(null), status.failingSince().orElse(null),
+                    status.consecutiveFailures());
+        }
+
+    }
+
+    /**
+     * @param depth the exit
+     * @param costSecondsPerAudioSecond estimated service seconds per audio second
+     * @param samples requests served at it (0: its shape relative to the other exits is the prior's)
+     * @param predictedLatencyMs predicted end-to-end latency of a typical request now ({@code null} if unbounded)
+     * @param measured whether requests at this exit measured its cost rather than its shape being assumed
+     */
+    record Exit(int depth, double costSecondsPerAudioSecond, long samples, Double predictedLatencyMs,
+            boolean measured) {
+
+        static Exit of(GovernorSnapshot.ExitCost cost) {
+            double predicted = cost.predictedLatencySeconds() * 1e3;
+            return new Exit(cost.depth(), cost.costSecondsPerAudioSecond(), cost.samples(),
+                    Double.isFinite(predicted) ? predicted : null, cost.measured());
+        }
+
+    }
+
+    /**
+     * The settings, durations as {@code "<n>ms"}.
+     */
+    record Settings(String latencySlo, double latencyLowFraction, double predictionTarget, double utilisationHigh,
+            double utilisationLow, String dwell, String cooldown, String window, int minSamples) {
+
+        static Settings of(GovernorSettings settings) {
+            return new Settings(millis(settings.latencySlo()), settings.latencyLowFraction(),
+                    settings.predictionTarget(), settings.utilisationHigh(), settings.utilisationLow(),
+                    millis(settings.dwell()), millis(settings.cooldown()), millis(settings.window()),
+                    settings.minSamples());
+        }
+
+        private static String millis(Duration duration) {
+            return duration.toMillis() + "ms";
+        }
+
+    }
+
+}

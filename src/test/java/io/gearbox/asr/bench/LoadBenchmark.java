@@ -1,0 +1,454 @@
+package io.gearbox.asr.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Offers open-loop Poisson arrivals of a development set's clips to a running service at multiples of its
+ * full-depth capacity, for each governor mode, and prints one Markdown row per level and mode.
+ *
+ * <p>Steps: read the exits and the latency objective from {@code GET /v1/governor}; measure the full-depth
+ * capacity (requests per second) at the deepest exit, pinned: the larger of what a closed loop of
+ * {@code 4 x workers} clients completes and {@code workers / (cost x mean audio seconds)} from the cost the
+ * governor measured meanwhile (a closed loop on the same machine is often limited by its own round trips); then
+ * for every load multiple, in each mode (the order rotated from level to level; {@code auto}: the governor
+ * chooses, starting from full depth; {@code full}: pinned at the deepest exit; {@code shallowest}: pinned at the
+ * shallowest), send requests at
+ * exponentially distributed intervals for the run's length, wait for the last answers, and let the service drain.
+ *
+ * <p>Figures, per level and mode, over every request sent:
+ * <ul>
+ * <li>latency: from the moment the request was <em>due</em> (its Poisson arrival time, so a slow client cannot hide
+ * queueing) to the full answer; p50/p95/p99 over answered requests;</li>
+ * <li>within SLO: answered with 200 within the objective, as a share of all requests sent (503s and failures count
+ * as late);</li>
+ * <li>WER: word error rate of the answers (200s) against the transcripts: total word edits over total reference
+ * words, both lower-cased with whitespace normalised;</li>
+ * <li>effective accuracy (after Model-Switching, HotCloud 2020): the mean over all requests sent of
+ * {@code (1 - min(1, utterance WER))} when answered within the objective and {@code 0} otherwise, i.e. the on-time
+ * share weighted by each answer's word accuracy;</li>
+ * <li>mean depth of the answers, and the number of 503s.</li>
+ * </ul>
+ *
+ * <p>Options ({@code --name value}): {@code --url} (default {@code http://localhost:8080}), {@code --token} (the
+ * operators' bearer token, required), {@code --devset} (a folder of WAV files and {@code transcripts.tsv} with lines
+ * {@code <file>\t<text>}), {@code --minutes} (total run time, default 10), {@code --levels} (default
+ * {@code 0.5,1,2,3,4}), {@code --modes} (default {@code auto,full,shallowest}), {@code --slo} (sets the objective,
+ * e.g. {@code 800ms}; default: the service's), {@code --clips} (most clips loaded, default 300), {@code --seed}.
+ */
+public final class LoadBenchmark {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
+    private final HttpClient http;
+
+    private final URI base;
+
+    private final String token;
+
+    private final List<Clip> clips;
+
+    private final PrintStream log = System.err;
+
+    private LoadBenchmark(URI base, String token, List<Clip> clips) {
+        this.base = base;
+        this.token = token;
+        this.clips = clips;
+        ExecutorService executor = Executors.newFixedThreadPool(4, (task) -> {
+            Thread thread = new Thread(task, "bench-http");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.http = HttpClient.newBuilder().executor(executor).connectTimeout(Duration.ofSeconds(10))
+            .version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = options(args);
+        URI base = URI.create(options.getOrDefault("url", "http://localhost:8080"));
+        String token = require(options, "token");
+        Path devset = Path.of(require(options, "devset"));
+        double minutes = Double.parseDouble(options.getOrDefault("minutes", "10"));
+        double[] levels = Arrays.stream(options.getOrDefault("levels", "0.5,1,2,3,4").split(","))
+            .mapToDouble(Double::parseDouble).toArray();
+        List<String> modes = List.of(options.getOrDefault("modes", "auto,full,shallowest").split(","));
+        int maxClips = Integer.parseInt(options.getOrDefault("clips", "300"));
+        long seed = Long.parseLong(options.getOrDefault("seed", "1"));
+        LoadBenchmark bench = new LoadBenchmark(base, token, Clip.load(devset, maxClips));
+        bench.run(levels, modes, minutes, options.get("slo"), seed, devset);
+    }
+
+    private void run(double[] levels, List<String> modes, double minutes, String slo, long seed, Path devset)
+            throws Exception {
+        if (slo != null) {
+            put(Map.of("latencySlo", slo));
+        }
+        JsonNode governor = get("/v1/governor");
+        List<Integer> depths = new ArrayList<>();
+        governor.get("exits").forEach((exit) -> depths.add(exit.get("depth").asInt()));
+        int shallowest = depths.get(0);
+        int deepest = depths.get(depths.size() - 1);
+        int workers = governor.get("signals").get("workers").asInt();
+        String sloText = governor.get("settings").get("latencySlo").asString();
+        long sloNanos = Duration.ofMillis(Long.parseLong(sloText.replace("ms", ""))).toNanos();
+        JsonNode models = get("/v1/models");
+        int runs = levels.length * modes.size();
+        double totalSeconds = minutes * 60;
+        double capacitySeconds = Math.max(5, Math.min(30, totalSeconds / (runs + 1)));
+        double settleSeconds = 3;
+        double runSeconds = Math.max(5, (totalSeconds - capacitySeconds) / runs - settleSeconds - 2);
+        this.log.printf(Locale.ROOT, "Model %s, exits %s, %d workers, objective %s; %d clips from %s%n",
+                models.get("name").asString(), depths, workers, sloText, this.clips.size(), devset);
+
+        put(Map.of("mode", "pinned", "depth", deepest));
+        double[] closedLoopAndAudio = measureCapacity(4 * workers, capacitySeconds);
+        double closedLoop = closedLoopAndAudio[0];
+        double meanAudio = closedLoopAndAudio[1];
+        JsonNode deepestCost = get("/v1/governor").get("exits").get(depths.size() - 1);
+        double fromCost = workers / (deepestCost.get("costSecondsPerAudioSecond").asDouble() * meanAudio);
+        double capacity = Math.max(closedLoop, fromCost);
+        this.log.printf(Locale.ROOT, "Full-depth capacity: %.2f requests/s closed loop (%d clients, %.0f s), "
+                + "%.2f from the measured cost (%d workers / (%.4f s/s x %.2f s)); using %.2f%n", closedLoop,
+                4 * workers, capacitySeconds, fromCost, workers, deepestCost.get("costSecondsPerAudioSecond").asDouble(),
+                meanAudio, capacity);
+
+        List<Row> rows = new ArrayList<>();
+        Random random = new Random(seed);
+        try {
+            for (int i = 0; i < levels.length; i++) {
+                double level = levels[i];
+                List<String> order = new ArrayList<>(modes);
+                java.util.Collections.rotate(order, -i); // no mode always runs first after a pause
+                for (String mode : order) {
+                    switch (mode) {
+                        case "auto" -> {
+                            put(Map.of("mode", "pinned", "depth", deepest));
+                            put(Map.of("mode", "auto"));
+                        }
+                        case "full" -> put(Map.of("mode", "pinned", "depth", deepest));
+                        case "shallowest" -> put(Map.of("mode", "pinned", "depth", shallowest));
+                        default -> throw new IllegalArgumentException("Unknown mode " + mode);
+                    }
+                    Row row = openLoop(level, mode, level * capacity, runSeconds, sloNanos, random.nextLong());
+                    rows.add(row);
+                    this.log.println(row.markdown());
+                    drain(settleSeconds);
+                }
+            }
+        }
+        finally {
+            put(Map.of("mode", "auto"));
+        }
+        PrintStream out = System.out;
+        out.printf(Locale.ROOT, "Model `%s` (exits %s), %d workers, objective p95 <= %s, full-depth capacity "
+                + "%.1f req/s, %.0f s per run, %d clips.%n%n", models.get("name").asString(), depths, workers,
+                sloText, capacity, runSeconds, this.clips.size());
+        out.println(Row.HEADER);
+        out.println(Row.RULE);
+        rows.forEach((row) -> out.println(row.markdown()));
+    }
+
+    /**
+     * Completed requests per second of a closed loop of {@code clients}, after a warm-up of a fifth of the time, and
+     * the mean audio seconds of the answers.
+     */
+    private double[] measureCapacity(int clients, double seconds) throws InterruptedException {
+        long start = System.nanoTime();
+        long warmEnd = start + (long) (seconds * 0.2e9);
+        long end = start + (long) (seconds * 1e9);
+        AtomicLong completed = new AtomicLong();
+        java.util.concurrent.atomic.DoubleAdder audioSeconds = new java.util.concurrent.atomic.DoubleAdder();
+        AtomicLong answers = new AtomicLong();
+        AtomicBoolean running = new AtomicBoolean(true);
+        ExecutorService loop = Executors.newFixedThreadPool(clients);
+        for (int i = 0; i < clients; i++) {
+            int first = i;
+            loop.submit(() -> {
+                int next = first;
+                while (running.get()) {
+                    Clip clip = this.clips.get(next++ % this.clips.size());
+                    try {
+                        HttpResponse<String> response = this.http.send(recognize(clip),
+                                HttpResponse.BodyHandlers.ofString());
+                        long now = System.nanoTime();
+                        if (response.statusCode() == 200) {
+                            audioSeconds.add(JSON.readTree(response.body()).get("audioSeconds").asDouble());
+                            answers.incrementAndGet();
+                            if (now >= warmEnd && now <= end) {
+                                completed.incrementAndGet();
+                            }
+                        }
+                    }
+                    catch (IOException ex) {
+                        // counted as not completed
+                    }
+                    catch (InterruptedException ex) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            });
+        }
+        long sleep = end - System.nanoTime();
+        TimeUnit.NANOSECONDS.sleep(Math.max(0, sleep));
+        running.set(false);
+        loop.shutdown();
+        loop.awaitTermination(2, TimeUnit.MINUTES);
+        return new double[] { completed.get() / (seconds * 0.8), audioSeconds.sum() / Math.max(1, answers.get()) };
+    }
+
+    /** Poisson arrivals at {@code rate} per second for {@code seconds}; waits for every answer. */
+    private Row openLoop(double level, String mode, double rate, double seconds, long sloNanos, long seed)
+            throws InterruptedException {
+        Random random = new Random(seed);
+        ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+        List<CompletableFuture<?>> pending = new ArrayList<>();
+        long start = System.nanoTime();
+        long end = start + (long) (seconds * 1e9);
+        long due = start;
+        int sent = 0;
+        while (true) {
+            due += (long) (-Math.log(1 - random.nextDouble()) / rate * 1e9);
+            if (due >= end) {
+                break;
+            }
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            Clip clip = this.clips.get(random.nextInt(this.clips.size()));
+            long dueAt = due;
+            sent++;
+            pending.add(this.http.sendAsync(recognize(clip), HttpResponse.BodyHandlers.ofString())
+                .handle((response, failure) -> {
+                    long latency = System.nanoTime() - dueAt;
+                    if (failure != null) {
+                        outcomes.add(new Outcome(0, latency, 0, Double.NaN, 0, 0));
+                    }
+                    else {
+                        outcomes.add(Outcome.of(response, latency, clip));
+                    }
+                    return null;
+                }));
+        }
+        try {
+            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+                .get(REQUEST_TIMEOUT.toSeconds() + 30, TimeUnit.SECONDS);
+        }
+        catch (Exception ex) {
+            this.log.println("Some requests did not finish: " + ex);
+        }
+        return Row.of(level, mode, rate, sent, List.copyOf(outcomes), sloNanos);
+    }
+
+    /** Waits until the service holds no work, then idles a little more. */
+    private void drain(double settleSeconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            JsonNode signals = get("/v1/governor").get("signals");
+            if (signals.get("inFlight").asInt() == 0 && signals.get("queued").asInt() == 0) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        Thread.sleep((long) (settleSeconds * 1000));
+    }
+
+    private HttpRequest recognize(Clip clip) {
+        return HttpRequest.newBuilder(this.base.resolve("/v1/recognize"))
+            .header("Content-Type", "audio/wav")
+            .timeout(REQUEST_TIMEOUT)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(clip.wav()))
+            .build();
+    }
+
+    private JsonNode get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(this.base.resolve(path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("GET " + path + " answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    private void put(Map<String, Object> body) throws IOException, InterruptedException {
+        HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(this.base.resolve("/v1/governor"))
+            .header("Content-Type", "application/json")
+            .header("Authorization", "Bearer " + this.token)
+            .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+            .build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("PUT /v1/governor " + body + " answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("Expected --name value pairs, got " + Arrays.toString(args));
+            }
+            options.put(args[i].substring(2), args[++i]);
+        }
+        return options;
+    }
+
+    private static String require(Map<String, String> options, String name) {
+        String value = options.get(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("--" + name + " is required");
+        }
+        return value;
+    }
+
+    /** A development-set utterance. */
+    record Clip(String name, byte[] wav, List<String> words) {
+
+        static List<Clip> load(Path devset, int max) throws IOException {
+            Path transcripts = devset.resolve("transcripts.tsv");
+            List<Clip> clips = new ArrayList<>();
+            for (String line : Files.readAllLines(transcripts, StandardCharsets.UTF_8)) {
+                int tab = line.indexOf('\t');
+                if (tab <= 0 || clips.size() >= max) {
+                    continue;
+                }
+                Path file = devset.resolve(line.substring(0, tab));
+                if (Files.isRegularFile(file)) {
+                    clips.add(new Clip(file.getFileName().toString(), Files.readAllBytes(file),
+                            WordErrors.words(line.substring(tab + 1))));
+                }
+            }
+            if (clips.isEmpty()) {
+                throw new IllegalArgumentException("No clips listed in " + transcripts);
+            }
+            return List.copyOf(clips);
+        }
+
+    }
+
+    /** One request's fate; {@code status} 0 when it failed without an answer. */
+    record Outcome(int status, long latencyNanos, int depth, double wer, int edits, int referenceWords) {
+
+        static Outcome of(HttpResponse<String> response, long latencyNanos, Clip clip) {
+            if (response.statusCode() != 200) {
+                return new Outcome(response.statusCode(), latencyNanos, 0, Double.NaN, 0, 0);
+            }
+            JsonNode body = JSON.readTree(response.body());
+            List<String> hypothesis = WordErrors.words(body.get("text").asString());
+            int edits = WordErrors.distance(clip.words(), hypothesis);
+            int reference = clip.words().size();
+            double wer = (reference > 0) ? (double) edits / reference : (hypothesis.isEmpty() ? 0 : 1);
+            return new Outcome(200, latencyNanos, body.get("depth").asInt(), wer, edits, reference);
+        }
+
+    }
+
+    /** One line of the table. */
+    record Row(double level, String mode, double rate, int sent, int answered, int rejected, double p50, double p95,
+            double p99, double withinSlo, double wer, double effectiveAccuracy, double meanDepth) {
+
+        static final String HEADER = "| load | mode | offered req/s | sent | p50 ms | p95 ms | p99 ms | within SLO | "
+                + "WER | effective accuracy | mean depth | 503s |";
+
+        static final String RULE = "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
+
+        static Row of(double level, String mode, double rate, int sent, List<Outcome> outcomes, long sloNanos) {
+            long[] latencies = outcomes.stream().filter((o) -> o.status() == 200).mapToLong(Outcome::latencyNanos)
+                .sorted().toArray();
+            int answered = latencies.length;
+            int rejected = (int) outcomes.stream().filter((o) -> o.status() == 503).count();
+            long onTime = outcomes.stream().filter((o) -> o.status() == 200 && o.latencyNanos() <= sloNanos).count();
+            double effective = outcomes.stream()
+                .filter((o) -> o.status() == 200 && o.latencyNanos() <= sloNanos)
+                .mapToDouble((o) -> 1 - Math.min(1, o.wer()))
+                .sum();
+            long edits = outcomes.stream().filter((o) -> o.status() == 200).mapToLong(Outcome::edits).sum();
+            long words = outcomes.stream().filter((o) -> o.status() == 200).mapToLong(Outcome::referenceWords).sum();
+            double meanDepth = outcomes.stream().filter((o) -> o.status() == 200).mapToInt(Outcome::depth).average()
+                .orElse(Double.NaN);
+            int total = Math.max(1, sent);
+            return new Row(level, mode, rate, sent, answered, rejected, percentile(latencies, 50),
+                    percentile(latencies, 95), percentile(latencies, 99), (double) onTime / total,
+                    (words > 0) ? (double) edits / words : Double.NaN, effective / total, meanDepth);
+        }
+
+        private static double percentile(long[] sorted, double p) {
+            if (sorted.length == 0) {
+                return Double.NaN;
+            }
+            int index = (int) Math.ceil(p / 100 * sorted.length) - 1;
+            return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1e6;
+        }
+
+        String markdown() {
+            return String.format(Locale.ROOT,
+                    "| %.1fx | %s | %.1f | %d | %.0f | %.0f | %.0f | %.1f%% | %.1f%% | %.1f%% | %.2f | %d |", this.level,
+                    this.mode, this.rate, this.sent, this.p50, this.p95, this.p99, 100 * this.withinSlo, 100 * this.wer,
+                    100 * this.effectiveAccuracy, this.meanDepth, this.rejected);
+        }
+
+    }
+
+    /** Word edit distance, words lower-cased and split on whitespace. */
+    static final class WordErrors {
+
+        private WordErrors() {
+        }
+
+        static List<String> words(String text) {
+            String normalised = text.toLowerCase(Locale.ROOT).trim();
+            return normalised.isEmpty() ? List.of() : List.of(normalised.split("\\s+"));
+        }
+
+        static int distance(List<String> reference, List<String> hypothesis) {
+            int[] previous = new int[hypothesis.size() + 1];
+            int[] current = new int[hypothesis.size() + 1];
+            for (int j = 0; j <= hypothesis.size(); j++) {
+                previous[j] = j;
+            }
+            for (int i = 1; i <= reference.size(); i++) {
+                current[0] = i;
+                for (int j = 1; j <= hypothesis.size(); j++) {
+                    int substitution = previous[j - 1] + (reference.get(i - 1).equals(hypothesis.get(j - 1)) ? 0 : 1);
+                    current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+                }
+                int[] swap = previous;
+                previous = current;
+                current = swap;
+            }
+            return previous[hypothesis.size()];
+        }
+
+    }
+
+}

@@ -1,0 +1,160 @@
+package io.gearbox.asr.web;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+import io.gearbox.asr.config.AdminProperties;
+import io.gearbox.asr.governor.DepthGovernor;
+import io.gearbox.asr.governor.ExitPrior;
+import io.gearbox.asr.governor.GovernorMode;
+import io.gearbox.asr.governor.GovernorSettings;
+import io.gearbox.asr.governor.LoadProbe;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.webflux.test.autoconfigure.WebFluxTest;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@WebFluxTest(controllers = GovernorController.class, properties = "asr.admin.token=s3cret")
+@Import({ WebSliceConfiguration.class, GovernorControllerTests.GovernorSlice.class })
+class GovernorControllerTests {
+
+    @Autowired
+    private WebTestClient client;
+
+    @Autowired
+    private DepthGovernor governor;
+
+    @Test
+    void getShowsDepthModeSignalsExitsAndSettings() {
+        this.client.get().uri("/v1/governor").exchange()
+            .expectStatus().isOk()
+            .expectBody()
+            .jsonPath("$.depth").isEqualTo(6)
+            .jsonPath("$.mode").isEqualTo("auto")
+            .jsonPath("$.state").isNotEmpty()
+            .jsonPath("$.lastChange").isEmpty()
+            .jsonPath("$.signals.workers").isEqualTo(2)
+            .jsonPath("$.signals.inFlight").isEqualTo(0)
+            .jsonPath("$.signals.queued").isEqualTo(0)
+            .jsonPath("$.signals.sources[0].name").isEqualTo("load")
+            .jsonPath("$.exits.length()").isEqualTo(3)
+            .jsonPath("$.exits[0].depth").isEqualTo(2)
+            .jsonPath("$.exits[0].costSecondsPerAudioSecond").isNumber()
+            .jsonPath("$.exits[0].samples").isEqualTo(0)
+            .jsonPath("$.exits[0].predictedLatencyMs").isNumber()
+            .jsonPath("$.exits[0].measured").isEqualTo(false)
+            .jsonPath("$.settings.latencySlo").isEqualTo("1000ms")
+            .jsonPath("$.settings.utilisationHigh").isEqualTo(0.9)
+            .jsonPath("$.settings.minSamples").isEqualTo(20);
+    }
+
+    @Test
+    void putWithoutCredentialsIsUnauthorizedWithABearerChallenge() {
+        put(null, "{\"mode\":\"pinned\",\"depth\":2}")
+            .expectStatus().isUnauthorized()
+            .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+            .expectHeader().valueMatches(HttpHeaders.WWW_AUTHENTICATE, "Bearer.*")
+            .expectBody().jsonPath("$.code").isEqualTo("unauthorized");
+        put("Basic czNjcmV0", "{\"mode\":\"auto\"}").expectStatus().isUnauthorized();
+        put("Bearer ", "{\"mode\":\"auto\"}").expectStatus().isUnauthorized();
+        assertThat(this.governor.mode()).isEqualTo(GovernorMode.AUTO);
+    }
+
+    @Test
+    void putWithAnotherTokenIsForbidden() {
+        put("Bearer s3cret2", "{\"mode\":\"pinned\",\"depth\":2}")
+            .expectStatus().isForbidden()
+            .expectBody().jsonPath("$.code").isEqualTo("forbidden");
+        assertThat(this.governor.depth()).isEqualTo(6);
+    }
+
+    @Test
+    void pinAppliesAtOnceAndAutoHandsTheDepthBack() {
+        put("Bearer s3cret", "{\"mode\":\"pinned\",\"depth\":2}")
+            .expectStatus().isOk()
+            .expectBody()
+            .jsonPath("$.depth").isEqualTo(2)
+            .jsonPath("$.mode").isEqualTo("pinned")
+            .jsonPath("$.lastChange.from").isEqualTo(6)
+            .jsonPath("$.lastChange.to").isEqualTo(2)
+            .jsonPath("$.lastChange.direction").isEqualTo("down")
+            .jsonPath("$.lastChange.reason").isEqualTo("pin");
+        assertThat(this.governor.depth()).isEqualTo(2);
+
+        put("bearer s3cret", "{\"mode\":\"auto\"}")
+            .expectStatus().isOk()
+            .expectBody().jsonPath("$.mode").isEqualTo("auto");
+        assertThat(this.governor.mode()).isEqualTo(GovernorMode.AUTO);
+    }
+
+    @Test
+    void settingsChangeAtOnceFromDurationsOrMilliseconds() {
+        put("Bearer s3cret", "{\"latencySlo\":\"800ms\",\"utilisationHigh\":0.85,\"dwell\":2000}")
+            .expectStatus().isOk()
+            .expectBody()
+            .jsonPath("$.settings.latencySlo").isEqualTo("800ms")
+            .jsonPath("$.settings.utilisationHigh").isEqualTo(0.85)
+            .jsonPath("$.settings.dwell").isEqualTo("2000ms");
+        assertThat(this.governor.settings().latencySlo()).isEqualTo(Duration.ofMillis(800));
+        assertThat(this.governor.settings().dwell()).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void unknownDepthIsUnprocessable() {
+        put("Bearer s3cret", "{\"mode\":\"pinned\",\"depth\":5}")
+            .expectStatus().isEqualTo(422)
+            .expectBody().jsonPath("$.code").isEqualTo("unknown_depth");
+        assertThat(this.governor.mode()).isEqualTo(GovernorMode.AUTO);
+    }
+
+    @Test
+    void badBodiesAreBadRequestsAndChangeNothing() {
+        for (String body : List.of("{}", "not json", "[1,2]", "{\"mode\":\"sometimes\"}", "{\"mode\":\"pinned\"}",
+                "{\"mode\":\"auto\",\"depth\":2}", "{\"depth\":\"two\"}", "{\"latencySlo\":\"soon\"}",
+                "{\"latencySlo\":\"-1s\"}", "{\"utilisationLow\":0.95}", "{\"minSamples\":2.5}",
+                "{\"mode\":\"auto\",\"colour\":\"red\"}", "{\"latencySlo\":\"800ms\",\"depth\":\"x\"}")) {
+            put("Bearer s3cret", body)
+                .expectStatus().isBadRequest()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.code").isEqualTo("invalid_request");
+        }
+        assertThat(this.governor.settings()).isEqualTo(GovernorSettings.defaults());
+        assertThat(this.governor.mode()).isEqualTo(GovernorMode.AUTO);
+    }
+
+    private WebTestClient.ResponseSpec put(String authorization, String body) {
+        WebTestClient.RequestBodySpec request = this.client.put().uri("/v1/governor")
+            .contentType(MediaType.APPLICATION_JSON);
+        if (authorization != null) {
+            request.header(HttpHeaders.AUTHORIZATION, authorization);
+        }
+        return request.bodyValue(body).exchange();
+    }
+
+    @TestConfiguration(proxyBeanMethods = false)
+    @EnableConfigurationProperties(AdminProperties.class)
+    @Import(AdminToken.class)
+    static class GovernorSlice {
+
+        @Bean
+        DepthGovernor depthGovernor() {
+            DepthGovernor governor = new DepthGovernor(
+                    List.of(new ExitPrior(2, 0.01), new ExitPrior(4, 0.02), new ExitPrior(6, 0.03)),
+                    GovernorSettings.defaults(), () -> LoadProbe.Load.idle(2), List.of(), Clock.systemUTC());
+            governor.evaluate();
+            return governor;
+        }
+
+    }
+
+}
