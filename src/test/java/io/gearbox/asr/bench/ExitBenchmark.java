@@ -90,8 +90,10 @@ public final class ExitBenchmark {
                         LogProbs out = model.run(depth, clip.features());
                         if (pass == 0) {
                             String hyp = decoder.decode(out.values(), out.length()).text();
-                            errors += WordErrors.count(clip.text(), hyp);
-                            words += WordErrors.words(clip.text()).size();
+                            List<String> reference = LoadBenchmark.WordErrors.words(clip.text());
+                            errors += LoadBenchmark.WordErrors.distance(reference,
+                                    LoadBenchmark.WordErrors.words(hyp));
+                            words += reference.size();
                         }
                     }
                     spent = Math.min(spent, System.nanoTime() - start);
