@@ -19,6 +19,7 @@ import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTest
 import org.springframework.core.io.ByteArrayResource;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.MultipartBodyBuilder;
+import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.BodyInserters;
 
@@ -30,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "asr.model.path=" + ShippedModelEndToEndTests.MODEL)
 @AutoConfigureWebTestClient
+@ActiveProfiles("e2e")
 class ShippedModelEndToEndTests {
 
     static final String MODEL = "models/gearbox-en";
