@@ -147,6 +147,11 @@ def main():
     p.add_argument("--short-first-steps", type=int, default=300,
                    help="curriculum: the first steps see only utterances of at most --short-max-frames, unmasked")
     p.add_argument("--short-max-frames", type=int, default=300)
+    p.add_argument("--stop-at", type=int, default=0,
+                   help="end after this many steps without changing the schedule (the first of two stages)")
+    p.add_argument("--init", default=None, help="continue from this checkpoint's weights (a second stage)")
+    p.add_argument("--dropout", type=float, default=0.1)
+    p.add_argument("--no-spec-augment", action="store_true")
     p.add_argument("--eval-every", type=int, default=500)
     p.add_argument("--seed", type=int, default=1)
     a = p.parse_args()
@@ -167,10 +172,13 @@ def main():
     print(f"training on {len(keep)}/{len(feats)} utterances, "
           f"{sum(feats[i].shape[0] for i in keep) / 360000:.2f} h", flush=True)
 
-    net = M.CtcEncoder(sp.get_piece_size(), layers=a.layers, stochastic_depth=a.stochastic_depth)
-    sample = torch.cat([feats[i].float() for i in keep[:3000]])
-    net.feat_mean.copy_(sample.mean(0))
-    net.feat_istd.copy_(1.0 / (sample.std(0) + 1e-5))
+    net = M.CtcEncoder(sp.get_piece_size(), layers=a.layers, stochastic_depth=a.stochastic_depth, dropout=a.dropout)
+    if a.init:
+        net.load_state_dict(torch.load(a.init, map_location="cpu")["state"])
+    else:
+        sample = torch.cat([feats[i].float() for i in keep[:3000]])
+        net.feat_mean.copy_(sample.mean(0))
+        net.feat_istd.copy_(1.0 / (sample.std(0) + 1e-5))
     net.to(a.device)
     opt = torch.optim.AdamW(net.parameters(), lr=a.lr, betas=(0.9, 0.98), weight_decay=0.01)
     budget_s = a.max_minutes * 60 if a.max_minutes > 0 else float("inf")
@@ -189,7 +197,7 @@ def main():
     sub_tokens = [tokens[i] for i in keep]
     running = {}
     short = [i for i, f in enumerate(sub_feats) if f.shape[0] <= a.short_max_frames]
-    done = lambda: step >= a.steps or progress(step) >= 1.0
+    done = lambda: step >= a.steps or progress(step) >= 1.0 or 0 < a.stop_at <= step
     while not done():
         curriculum = step < a.short_first_steps
         pool = short if curriculum else list(range(len(sub_feats)))
@@ -198,7 +206,7 @@ def main():
                 break
             idx = [pool[j] for j in batch]
             x, lengths = collate(sub_feats, idx)
-            if not curriculum:
+            if not curriculum and not a.no_spec_augment:
                 x = spec_augment(x, lengths, mean, rng)
             targets = torch.cat([sub_tokens[i] for i in idx])
             tl = torch.tensor([len(sub_tokens[i]) for i in idx])
