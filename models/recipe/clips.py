@@ -32,8 +32,10 @@ def main():
             items = [line.rstrip("\n").split("\t") for line in f]
         items = [(n, t) for n, t in items if len(t.split()) >= min_words]
         items.sort(key=lambda r: os.path.getsize(os.path.join(folder, r[0])))
-        found = 0
+        found, seen = 0, set()
         for name, words in items:
+            if words in seen:
+                continue
             x = synth.read_wav(os.path.join(folder, name))
             feats = synth.features.log_mel(x)
             with torch.no_grad():
@@ -42,6 +44,7 @@ def main():
                 target = f"{split.replace('dev_', '')}-{name}"
                 shutil.copy(os.path.join(folder, name), os.path.join(a.out, target))
                 rows.append((target, words))
+                seen.add(words)
                 found += 1
                 if found == a.per_split:
                     break
