@@ -52,6 +52,12 @@ public record DepthChange(int from, int to, Direction direction, Reason reason, 
 		/** The latency predicted from the queue and the exit's cost crossed the objective. */
 		QUEUE,
 
+		/**
+		 * The requests arriving, served and turned away alike, need more of the workers than the utilisation high
+		 * mark at this exit: the queue cannot keep up however short the latency of the requests it admits.
+		 */
+		OVERLOAD,
+
 		/** A steering utilisation signal crossed its high mark. */
 		UTILISATION,
 

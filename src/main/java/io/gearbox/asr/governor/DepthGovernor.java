@@ -27,6 +27,7 @@ import io.gearbox.asr.governor.DepthPolicy.Observation;
  * <ul>
  * <li>{@link #record(RequestSample)} for every completed request, from any thread (wait-free but for a short
  * lock once per histogram bucket and a few arithmetic operations in the cost model);
+ * <li>{@link #recordRejection()} for every request turned away because the admission queue was full;
  * <li>{@link #evaluate()} on a fixed schedule (for example every second) from one external scheduler: it reads
  * the {@link SignalSource}s and the {@link LoadProbe}, then decides under the governor's lock.
  * </ul>
@@ -52,6 +53,15 @@ import io.gearbox.asr.governor.DepthPolicy.Observation;
  * goal       = latencySlo · predictionTarget
  * </pre>
  *
+ * The latency prediction alone cannot see overload when the admission queue is short: a full queue turns the
+ * excess away while the requests it admits still finish in time. So the governor also counts arrivals, served and
+ * turned away, over the window, {@code λ = (completed + rejected) / window}, and predicts the <em>offered
+ * load</em> of each exit, the fraction of the workers' time the arriving requests would take there:
+ *
+ * <pre>
+ * ρ(e) = λ · Ā · c(e) / k                            above 1 the exit falls behind at any queue length
+ * </pre>
+ *
  * {@code latency_now(e)} is the same with {@code max(b, b̄)}: a jump uses it, so that a queue that is growing
  * fast is not underestimated by the smoothing. The prediction assumes queued requests run at the exit being
  * considered, which holds when the recognition layer resolves the depth ({@link #depthFor}) as a worker picks a
@@ -64,13 +74,15 @@ import io.gearbox.asr.governor.DepthPolicy.Observation;
  * <ol>
  * <li><b>High marks</b> (first that holds gives the reason): {@code P > latencySlo} ({@link Reason#LATENCY}),
  * {@code latency(d) > latencySlo} once any request has been measured, so never on the priors alone
- * ({@link Reason#QUEUE}), {@code U > utilisationHigh}
- * ({@link Reason#UTILISATION}). Outside the cooldown, jump to the deepest exit shallower than {@code d} with
- * {@code latency_now(e) <= goal}, or to the shallowest when none is; such a move may skip several exits.
+ * ({@link Reason#QUEUE}), {@code ρ(d) > utilisationHigh} once costs and arrivals are measured
+ * ({@link Reason#OVERLOAD}), {@code U > utilisationHigh} ({@link Reason#UTILISATION}). Outside the cooldown,
+ * jump to the deepest exit shallower than {@code d} with {@code latency_now(e) <= goal} and
+ * {@code ρ(e) <= (utilisationLow + utilisationHigh) / 2}, or to the shallowest when none is; such a move may
+ * skip several exits.
  * <li><b>Low marks</b>: {@code P <= latencySlo · latencyLowFraction} (or absent), {@code U <= utilisationLow}
  * (or absent), the next deeper exit {@code d+} predicted within the goal, {@code latency(d+) <= goal}, and
- * predicted to stay half-way between the utilisation marks,
- * {@code U · c(d+) / c(d) <= (utilisationLow + utilisationHigh) / 2}. When they have held at every evaluation
+ * predicted to stay half-way between the utilisation marks, {@code ρ(d+) <= (utilisationLow + utilisationHigh) / 2}
+ * and {@code U · c(d+) / c(d) <= (utilisationLow + utilisationHigh) / 2}. When they have held at every evaluation
  * for {@code dwell} and the cooldown is over, step to {@code d+}: one exit, then a new dwell.
  * <li>Otherwise hold.
  * </ol>
@@ -165,6 +177,8 @@ public final class DepthGovernor {
 
 	private double[] lastPrediction;
 
+	private double[] lastOfferedLoad;
+
 	/**
 	 * Creates a governor serving the deepest exit in mode {@link GovernorMode#AUTO}.
 	 * @param exits the exits it may choose, with their prior costs; depths distinct
@@ -183,10 +197,10 @@ public final class DepthGovernor {
 		this.costs = new CostModel(exits, COST_ALPHA);
 		this.depths = this.costs.depths();
 		this.signalBoard = new SignalBoard(sources, loadProbe, 1);
-		this.windows = new Windows(settings.window().toNanos());
+		Instant now = clock.instant();
+		this.windows = new Windows(settings.window().toNanos(), nanos(now));
 		this.depthIndex = this.depths.length - 1;
 		this.depth = this.depths[this.depthIndex];
-		Instant now = clock.instant();
 		synchronized (this) {
 			observe(now);
 		}
@@ -210,6 +224,14 @@ public final class DepthGovernor {
 	/** The settings in force. */
 	public GovernorSettings settings() {
 		return this.settings;
+	}
+
+	/**
+	 * Counts one request turned away because the service was full; safe from any thread. Together with the
+	 * completed requests it gives the arrival rate that the offered load is predicted from.
+	 */
+	public void recordRejection() {
+		this.windows.rejections.record(1, nanos(this.clock.instant()));
 	}
 
 	/** Learns from one completed request; safe from any thread. */
@@ -317,7 +339,7 @@ public final class DepthGovernor {
 		Instant now = this.clock.instant();
 		synchronized (this) {
 			if (!settings.window().equals(this.settings.window())) {
-				this.windows = new Windows(settings.window().toNanos());
+				this.windows = new Windows(settings.window().toNanos(), nanos(now));
 			}
 			this.settings = settings;
 			decideLocked(now);
@@ -338,7 +360,7 @@ public final class DepthGovernor {
 		List<GovernorSnapshot.ExitCost> table = new ArrayList<>();
 		for (int i = 0; i < this.depths.length; i++) {
 			table.add(new GovernorSnapshot.ExitCost(this.depths[i], estimates.cost(i), estimates.samples()[i],
-					this.lastPrediction[i]));
+					this.lastPrediction[i], this.lastOfferedLoad[i]));
 		}
 		return new GovernorSnapshot(this.clock.instant(), this.depth, this.mode, this.state, this.lastDecision,
 				Optional.ofNullable(this.lastChange), this.lastSignals, table, this.settings);
@@ -404,12 +426,36 @@ public final class DepthGovernor {
 		double[] predictedNow = DepthPolicy.predict(cost, Math.max(backlog, this.smoothedBacklog), load.workers(),
 				this.meanAudioSeconds, this.p95AudioSeconds);
 		this.lastPrediction = predicted;
+		OptionalDouble arrivals = arrivalsPerSecond(windows, latency.count(), nowNanos);
+		double[] offered = DepthPolicy.offeredLoad(cost, arrivals.orElse(0), this.meanAudioSeconds, load.workers());
+		boolean offeredKnown = estimates.measured() && arrivals.isPresent();
+		this.lastOfferedLoad = offeredKnown ? offered : nanArray(offered.length);
 		this.lastSignals = new GovernorSnapshot.Signals(now, seconds(latency.percentile(95), 1e6), latency.count(),
 				decisionP95, utilisation, load.inFlight(), load.queued(), load.workers(), this.smoothedBacklog,
 				this.meanAudioSeconds,
-				this.p95AudioSeconds, this.signalBoard.statuses());
+				this.p95AudioSeconds, arrivals, windows.rejections.view(nowNanos).count(),
+				this.signalBoard.statuses());
 		return new Observation(nowNanos, decisionP95, utilisation, load, this.depths.clone(), cost,
-				estimates.measured(), predicted, predictedNow);
+				estimates.measured(), predicted, predictedNow, arrivals, offered);
+	}
+
+	/**
+	 * Requests completed and turned away per second over the time the window's buckets cover (or since the window
+	 * started, while that is shorter); empty until one bucket of time has passed, too short to be a rate.
+	 */
+	private static OptionalDouble arrivalsPerSecond(Windows windows, long completed, long nowNanos) {
+		long span = nowNanos - Math.max(windows.startedNanos, windows.latencyMicros.viewStartNanos(nowNanos));
+		if (span < windows.lengthNanos / WINDOW_BUCKETS) {
+			return OptionalDouble.empty();
+		}
+		long rejected = windows.rejections.view(nowNanos).count();
+		return OptionalDouble.of((completed + rejected) / (span / 1e9));
+	}
+
+	private static double[] nanArray(int length) {
+		double[] values = new double[length];
+		Arrays.fill(values, Double.NaN);
+		return values;
 	}
 
 	/** Moves to another exit and tells the listeners. Holds the lock. */
@@ -441,16 +487,28 @@ public final class DepthGovernor {
 		return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
 	}
 
-	/** The sliding windows over latency (microseconds) and audio length (milliseconds). */
+	/**
+	 * The sliding windows over latency (microseconds), audio length (milliseconds) and requests turned away (a
+	 * count), and when they started.
+	 */
 	private static final class Windows {
+
+		final long lengthNanos;
+
+		final long startedNanos;
 
 		final SlidingWindowHistogram latencyMicros;
 
 		final SlidingWindowHistogram audioMillis;
 
-		Windows(long windowNanos) {
+		final SlidingWindowHistogram rejections;
+
+		Windows(long windowNanos, long startedNanos) {
+			this.lengthNanos = windowNanos;
+			this.startedNanos = startedNanos;
 			this.latencyMicros = new SlidingWindowHistogram(windowNanos, WINDOW_BUCKETS, 2);
 			this.audioMillis = new SlidingWindowHistogram(windowNanos, WINDOW_BUCKETS, 2);
+			this.rejections = new SlidingWindowHistogram(windowNanos, WINDOW_BUCKETS, 1);
 		}
 
 	}

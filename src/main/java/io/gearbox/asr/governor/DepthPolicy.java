@@ -34,6 +34,19 @@ final class DepthPolicy {
 	}
 
 	/**
+	 * The fraction of the workers' time that the requests arriving at {@code arrivalsPerSecond}, of
+	 * {@code meanAudioSeconds} each, would take at each exit: {@code λ · Ā · cost(e) / workers}. Above 1 the exit
+	 * cannot keep up at any queue length.
+	 */
+	static double[] offeredLoad(double[] cost, double arrivalsPerSecond, double meanAudioSeconds, int workers) {
+		double[] load = new double[cost.length];
+		for (int i = 0; i < cost.length; i++) {
+			load[i] = arrivalsPerSecond * meanAudioSeconds * cost[i] / workers;
+		}
+		return load;
+	}
+
+	/**
 	 * Requests a new arrival waits for: {@code max(0, queued + inFlight - workers + 1)}. One that finds a free
 	 * worker waits for nothing; one that finds all workers busy and {@code q} queued ahead waits for {@code q + 1}
 	 * departures, which come {@code workers} at a time.
@@ -65,6 +78,12 @@ final class DepthPolicy {
 			trigger = Reason.QUEUE;
 			why = String.format(Locale.ROOT, "predicted %.3f s > objective %.3f s", predicted[current], slo);
 		}
+		else if (observation.offeredLoadKnown() && observation.offeredLoad()[current] > settings.utilisationHigh()) {
+			trigger = Reason.OVERLOAD;
+			why = String.format(Locale.ROOT, "offered load %.2f > high mark %.2f (%.1f requests/s)",
+					observation.offeredLoad()[current], settings.utilisationHigh(),
+					observation.arrivalsPerSecond().orElse(0));
+		}
 		else if (utilisation.isPresent() && utilisation.getAsDouble() > settings.utilisationHigh()) {
 			trigger = Reason.UTILISATION;
 			why = String.format(Locale.ROOT, "utilisation %.2f > high mark %.2f", utilisation.getAsDouble(),
@@ -80,15 +99,15 @@ final class DepthPolicy {
 			}
 			int target = 0;
 			for (int i = current - 1; i >= 0; i--) {
-				if (predictedNow[i] <= goal) {
+				if (predictedNow[i] <= goal && keepsUp(settings, observation, i)) {
 					target = i;
 					break;
 				}
 			}
-			String detail = String.format(Locale.ROOT, "%s; %s %d predicted at %.3f s (goal %.3f s)%s", why,
-					(target > 0 || predictedNow[0] <= goal) ? "deepest exit within goal:"
-							: "no exit within goal, shallowest:",
-					observation.depths()[target], predictedNow[target], goal,
+			boolean within = target > 0 || (predictedNow[0] <= goal && keepsUp(settings, observation, 0));
+			String detail = String.format(Locale.ROOT, "%s; %s %d predicted at %.3f s (goal %.3f s)%s%s", why,
+					within ? "deepest exit within goal:" : "no exit within goal, shallowest:",
+					observation.depths()[target], predictedNow[target], goal, offered(observation, target),
 					load(observation));
 			return Decision.move(target, trigger, detail, NEVER);
 		}
@@ -108,6 +127,10 @@ final class DepthPolicy {
 		else if (predicted[current + 1] > goal) {
 			blocker = String.format(Locale.ROOT, "next exit predicted at %.3f s > %.3f s", predicted[current + 1],
 					goal);
+		}
+		else if (!keepsUp(settings, observation, current + 1)) {
+			blocker = String.format(Locale.ROOT, "next exit predicted at offered load %.2f > mid mark %.2f",
+					observation.offeredLoad()[current + 1], midMark(settings));
 		}
 		else if (utilisation.isPresent() && utilisation.getAsDouble() * observation.cost()[current + 1]
 				/ observation.cost()[current] > midMark(settings)) {
@@ -141,6 +164,19 @@ final class DepthPolicy {
 		return (settings.utilisationLow() + settings.utilisationHigh()) / 2;
 	}
 
+	/**
+	 * Whether exit {@code i} would serve the arriving requests with room to spare: its offered load at most the
+	 * {@link #midMark}, or not known yet.
+	 */
+	static boolean keepsUp(GovernorSettings settings, Observation observation, int i) {
+		return !observation.offeredLoadKnown() || observation.offeredLoad()[i] <= midMark(settings);
+	}
+
+	private static String offered(Observation observation, int i) {
+		return observation.offeredLoadKnown()
+				? String.format(Locale.ROOT, ", offered load %.2f", observation.offeredLoad()[i]) : "";
+	}
+
 	private static String load(Observation observation) {
 		LoadProbe.Load load = observation.load();
 		return String.format(Locale.ROOT, " (in flight %d/%d, queued %d)", load.inFlight(), load.workers(),
@@ -165,10 +201,19 @@ final class DepthPolicy {
 	 * @param predictedSeconds predicted end-to-end latency of a typical request at each exit, behind the smoothed
 	 * backlog
 	 * @param predictedNowSeconds the same behind the larger of the smoothed and the current backlog
+	 * @param arrivalsPerSecond requests arriving per second, served and turned away, once measurable
+	 * @param offeredLoad {@link #offeredLoad} at each exit, shallowest first; meaningful only when
+	 * {@link #offeredLoadKnown()}
 	 */
 	record Observation(long nowNanos, OptionalDouble p95LatencySeconds, OptionalDouble utilisation,
 			LoadProbe.Load load, int[] depths, double[] cost, boolean costsMeasured, double[] predictedSeconds,
-			double[] predictedNowSeconds) {
+			double[] predictedNowSeconds, OptionalDouble arrivalsPerSecond, double[] offeredLoad) {
+
+		/** Whether the offered load rests on measured costs and a measured arrival rate. */
+		boolean offeredLoadKnown() {
+			return this.costsMeasured && this.arrivalsPerSecond.isPresent();
+		}
+
 	}
 
 	/**

@@ -49,17 +49,22 @@ public record GovernorSnapshot(Instant at, int depth, GovernorMode mode, PolicyS
 	 * @param smoothedBacklog requests a new arrival waits for, smoothed over time, as the policy predicts with
 	 * @param meanAudioSeconds mean audio length in the window (the last known one when the window is empty)
 	 * @param p95AudioSeconds p95 audio length in the window (likewise): the "typical" request of the predictions
+	 * @param arrivalsPerSecond requests that arrived per second over the window, served and turned away, once the
+	 * window holds a bucket of time
+	 * @param windowRejections requests turned away (admission queue full) in the window
 	 * @param sources each source's status, the load probe's last
 	 */
 	public record Signals(Instant evaluatedAt, OptionalDouble p95LatencySeconds, long windowSamples,
 			OptionalDouble decisionP95LatencySeconds, OptionalDouble utilisation, int inFlight, int queued,
-			int workers, double smoothedBacklog, double meanAudioSeconds, double p95AudioSeconds, List<SourceStatus> sources) {
+			int workers, double smoothedBacklog, double meanAudioSeconds, double p95AudioSeconds,
+			OptionalDouble arrivalsPerSecond, long windowRejections, List<SourceStatus> sources) {
 
 		public Signals {
 			Objects.requireNonNull(evaluatedAt, "evaluatedAt");
 			Objects.requireNonNull(p95LatencySeconds, "p95LatencySeconds");
 			Objects.requireNonNull(decisionP95LatencySeconds, "decisionP95LatencySeconds");
 			Objects.requireNonNull(utilisation, "utilisation");
+			Objects.requireNonNull(arrivalsPerSecond, "arrivalsPerSecond");
 			sources = List.copyOf(sources);
 		}
 
@@ -74,9 +79,11 @@ public record GovernorSnapshot(Instant at, int depth, GovernorMode mode, PolicyS
 	 * @param samples requests served at this exit; 0 means its shape (its cost relative to the other exits) comes
 	 * from the prior, though the scale may be measured
 	 * @param predictedLatencySeconds predicted end-to-end latency of a typical request now
+	 * @param offeredLoad the fraction of the workers the arriving requests would keep busy at this exit
+	 * ({@code > 1}: more than it can serve), or {@code NaN} before arrivals and costs are measured
 	 */
 	public record ExitCost(int depth, double costSecondsPerAudioSecond, long samples,
-			double predictedLatencySeconds) {
+			double predictedLatencySeconds, double offeredLoad) {
 
 		/** Whether requests at this exit measured its cost, rather than its shape being taken from the prior. */
 		public boolean measured() {

@@ -89,6 +89,14 @@ final class SlidingWindowHistogram {
 		return new View(merged);
 	}
 
+	/**
+	 * The start of the oldest bucket that {@link #view} at {@code nowNanos} holds: the view covers the time from
+	 * there to {@code nowNanos}, between {@code buckets - 1} and {@code buckets} bucket lengths.
+	 */
+	long viewStartNanos(long nowNanos) {
+		return (Math.floorDiv(nowNanos, this.bucketNanos) - this.ring.length + 1) * this.bucketNanos;
+	}
+
 	private int recorderDigits() {
 		return this.ring[0].getNumberOfSignificantValueDigits();
 	}

@@ -24,16 +24,18 @@ import org.springframework.stereotype.Component;
  * <li>{@code asr.governor.depth} (layers): the default exit now;</li>
  * <li>{@code asr.governor.pinned}: 1 while an operator pins the depth, 0 while the governor chooses;</li>
  * <li>{@code asr.governor.switches} (changes): changes of the default exit, tagged {@code direction}
- * ({@code up}, {@code down}) and {@code reason} ({@code latency}, {@code queue}, {@code utilisation},
+ * ({@code up}, {@code down}) and {@code reason} ({@code latency}, {@code queue}, {@code overload}, {@code utilisation},
  * {@code recovery}, {@code pin}); every possible pair (down for a high mark, up for recovery, either for a pin) is
  * registered up front so that rates start at zero;</li>
  * <li>{@code asr.governor.latency.slo} (seconds): the objective in force;</li>
  * <li>{@code asr.governor.latency.p95} (seconds): the window's p95 end-to-end latency as the governor sees it
  * ({@code NaN} with an empty window);</li>
+ * <li>{@code asr.governor.arrivals} (requests per second): arrivals over the window, served and turned away;</li>
  * <li>{@code asr.governor.utilization} (ratio), tagged {@code source}: each signal's smoothed reading
  * ({@code NaN} while it fails or for a source without readings, such as a GPU on a machine without one);</li>
  * <li>{@code asr.governor.exit.cost} (seconds per audio second) and {@code asr.governor.exit.predicted.latency}
- * (seconds), tagged {@code depth}: the cost table.</li>
+ * (seconds) and {@code asr.governor.exit.offered.load} (ratio of the workers), tagged {@code depth}: the cost
+ * table.</li>
  * </ul>
  * Per-exit request counts and latency histograms are {@code asr.recognitions} and {@code asr.requests} (tag
  * {@code depth}); the queue is {@code asr.admission.waiting} and {@code asr.admission.in.flight}
@@ -66,6 +68,11 @@ class GovernorMetrics implements MeterBinder {
             .description("p95 of end-to-end latency over the governor's window")
             .baseUnit("seconds")
             .register(registry);
+        Gauge.builder("asr.governor.arrivals", this.governor,
+                (g) -> orNaN(g.snapshot().signals().arrivalsPerSecond()))
+            .description("Requests arriving per second over the governor's window, served and turned away")
+            .baseUnit("requests")
+            .register(registry);
         for (Reason reason : Reason.values()) {
             if (reason != Reason.RECOVERY) {
                 switches(registry, Direction.DOWN, reason);
@@ -92,6 +99,8 @@ class GovernorMetrics implements MeterBinder {
             exitGauge(registry, "asr.governor.exit.predicted.latency", depth,
                     GovernorSnapshot.ExitCost::predictedLatencySeconds,
                     "Predicted end-to-end latency of a typical request at an exit now", "seconds");
+            exitGauge(registry, "asr.governor.exit.offered.load", depth, GovernorSnapshot.ExitCost::offeredLoad,
+                    "Fraction of the workers the arriving requests would keep busy at an exit", "ratio");
         }
     }
 

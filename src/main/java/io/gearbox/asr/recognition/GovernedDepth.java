@@ -13,7 +13,7 @@ import io.gearbox.asr.recognition.RecognitionSample.Outcome;
  * Connects the recognition pipeline to the {@link DepthGovernor}: as the {@link DepthSelector} it answers an
  * {@code auto} request with the governor's current exit (a {@code max_latency_ms} hint may only make it
  * shallower); as a {@link RecognitionListener} it reports every utterance that reached an exit as a
- * {@link RequestSample}. A pinned request ({@code depth=N}) never asks the selector but is still reported.
+ * {@link RequestSample}, and every request turned away for overload. A pinned request ({@code depth=N}) never asks the selector but is still reported.
  *
  * <p>The selector is called when a worker picks the request up, so queued requests run at the exit chosen when
  * they start, as the governor's prediction assumes. The sample's latency is the service's own, from admission to
@@ -41,6 +41,12 @@ public final class GovernedDepth implements DepthSelector, RecognitionListener {
         }
         this.governor.record(new RequestSample(sample.depth(), sample.audioSeconds(), sample.queueWait().toNanos(),
                 sample.serviceTime().toNanos(), sample.latency().toNanos()));
+    }
+
+    /** A request turned away by a full admission queue still arrived: the governor counts it in the offered load. */
+    @Override
+    public void onRejected() {
+        this.governor.recordRejection();
     }
 
     /**

@@ -71,17 +71,20 @@ record GovernorView(int depth, String mode, String state, String lastDecision, C
      * @param smoothedBacklog requests a new arrival waits for, smoothed
      * @param meanAudioSeconds mean audio length in the window
      * @param p95AudioSeconds p95 audio length in the window
+     * @param arrivalsPerSecond requests arriving per second over the window, served and turned away
+     * @param windowRejections requests turned away in the window because the admission queue was full
      * @param sources each signal source's status
      */
     record Signals(Instant evaluatedAt, Double p95LatencyMs, long windowSamples, Double decisionP95LatencyMs,
             Double utilisation, int inFlight, int queued, int workers, double smoothedBacklog, double meanAudioSeconds,
-            double p95AudioSeconds, List<Source> sources) {
+            double p95AudioSeconds, Double arrivalsPerSecond, long windowRejections, List<Source> sources) {
 
         static Signals of(GovernorSnapshot.Signals signals) {
             return new Signals(signals.evaluatedAt(), nullable(signals.p95LatencySeconds(), 1e3),
                     signals.windowSamples(), nullable(signals.decisionP95LatencySeconds(), 1e3),
                     nullable(signals.utilisation(), 1), signals.inFlight(), signals.queued(), signals.workers(),
                     signals.smoothedBacklog(), signals.meanAudioSeconds(), signals.p95AudioSeconds(),
+                    nullable(signals.arrivalsPerSecond(), 1), signals.windowRejections(),
                     signals.sources().stream().map(Source::of).toList());
         }
 
@@ -116,14 +119,17 @@ record GovernorView(int depth, String mode, String state, String lastDecision, C
      * @param samples requests served at it (0: its shape relative to the other exits is the prior's)
      * @param predictedLatencyMs predicted end-to-end latency of a typical request now ({@code null} if unbounded)
      * @param measured whether requests at this exit measured its cost rather than its shape being assumed
+     * @param offeredLoad fraction of the workers the arriving requests would keep busy at this exit (above 1: more
+     * than it can serve); {@code null} until arrivals and costs are measured
      */
     record Exit(int depth, double costSecondsPerAudioSecond, long samples, Double predictedLatencyMs,
-            boolean measured) {
+            boolean measured, Double offeredLoad) {
 
         static Exit of(GovernorSnapshot.ExitCost cost) {
             double predicted = cost.predictedLatencySeconds() * 1e3;
             return new Exit(cost.depth(), cost.costSecondsPerAudioSecond(), cost.samples(),
-                    Double.isFinite(predicted) ? predicted : null, cost.measured());
+                    Double.isFinite(predicted) ? predicted : null, cost.measured(),
+                    Double.isFinite(cost.offeredLoad()) ? cost.offeredLoad() : null);
         }
 
     }

@@ -63,14 +63,49 @@ class DepthGovernorTests {
 	}
 
 	@Test
+	void arrivalsTurnedAwayByAShortQueueMoveTheDepthToAnExitThatKeepsUp() {
+		// Four places in the queue: at 1.5x the full depth's capacity the queue stays full and turns the excess
+		// away, while the requests it admits wait behind at most four others and finish well within the
+		// objective. Only the arrivals, served and turned away, show that depth 12 cannot keep up: offered load
+		// rho(d) = 15/s * 4 s * cost(d) / 2 workers = 0.15 + 0.1125 d, so 1.05 at depth 8, 0.825 at depth 6 and
+		// 0.6 at depth 4. The first estimate of the arrival rate, over the first seconds, is low; the governor
+		// jumps to depth 4 or 6 and holds there, both under the high mark 0.9.
+		FluidPlant shortQueue = new FluidPlant(this.clock).queueCapacity(4);
+		DepthGovernor governor = new DepthGovernor(FluidPlant.exits(), GovernorSettings.defaults(),
+				shortQueue.loadProbe(), List.of(), this.clock);
+		governor.addListener(this.changes::add);
+		shortQueue.load(1.5);
+		shortQueue.seconds(governor, 5);
+		assertThat(shortQueue.rejected()).isPositive();
+		assertThat(governor.snapshot().signals().p95LatencySeconds().getAsDouble()).isLessThan(1.0);
+		shortQueue.seconds(governor, 20);
+		long rejectedWhileSettling = shortQueue.rejected();
+		shortQueue.seconds(governor, 120);
+		assertThat(shortQueue.rejected()).isEqualTo(rejectedWhileSettling);
+		assertThat(governor.depth()).isBetween(4, 6);
+		assertThat(this.changes).hasSize(1).first().satisfies((change) -> {
+			assertThat(change.reason()).isEqualTo(Reason.OVERLOAD);
+			assertThat(change.from()).isEqualTo(12);
+		});
+		GovernorSnapshot snapshot = governor.snapshot();
+		assertThat(snapshot.signals().arrivalsPerSecond().getAsDouble()).isCloseTo(15.0, withinPercentage(5));
+		assertThat(snapshot.exits().get(1).offeredLoad()).isCloseTo(0.6, withinPercentage(5));
+		assertThat(snapshot.exits().get(3).offeredLoad()).isCloseTo(1.05, withinPercentage(5));
+	}
+
+	@Test
 	void queueBuildUpJumpsStraightToTheDeepestExitPredictedToMeetTheObjective() {
 		List<Integer> served = new ArrayList<>(List.of(0, 0));
 		LoadProbe probe = () -> new LoadProbe.Load(served.get(0), served.get(1), 2);
 		DepthGovernor governor = new DepthGovernor(FluidPlant.exits(), GovernorSettings.defaults(), probe, List.of(),
 				this.clock);
 		governor.addListener(this.changes::add);
+		// Three requests a second for ten seconds: an offered load of 3/s * 4 s * cost(d) / 2, far from overload.
 		for (int i = 0; i < 30; i++) {
 			governor.record(sample(12, 4.0, 0.0));
+			if (i % 3 == 2) {
+				this.clock.advance(Duration.ofSeconds(1));
+			}
 		}
 		// 10 queued + 2 in flight on 2 workers: a new request waits for 11 requests of 4 s of audio, 5.5 per
 		// worker, i.e. 22 s of audio, plus its own 4 s: latency(d) = 26 · cost(d), within 0.8 s up to depth 6.

@@ -11,7 +11,8 @@ import java.util.Random;
  * set rate and are served by {@link #WORKERS} workers at the governor's current depth, each second. The backlog
  * grows when the offered load exceeds capacity and drains otherwise; latency is the wait behind the backlog plus
  * the service time. Optional seeded noise perturbs latency and utilisation; a slowdown multiplies every service
- * time (CPU contention from another job).
+ * time (CPU contention from another job). An optional admission queue capacity turns away the arrivals that
+ * find it full, as the service's 503s do, and reports each to the governor.
  */
 final class FluidPlant {
 
@@ -47,6 +48,10 @@ final class FluidPlant {
 
 	private double slowdown = 1;
 
+	private double queueCapacity = Double.POSITIVE_INFINITY;
+
+	private long rejected;
+
 	private double backlog;
 
 	private double utilisation;
@@ -67,6 +72,17 @@ final class FluidPlant {
 		this.ratePerSecond = rateFor(multipleOfFullDepthCapacity);
 	}
 
+	/** Turns away, from now on, the arrivals that find {@code capacity} requests already waiting. */
+	FluidPlant queueCapacity(int capacity) {
+		this.queueCapacity = capacity;
+		return this;
+	}
+
+	/** Requests turned away so far. */
+	long rejected() {
+		return this.rejected;
+	}
+
 	/** Makes every request {@code factor} times slower than its exit's cost, from now on. */
 	void slowdown(double factor) {
 		this.slowdown = factor;
@@ -79,6 +95,12 @@ final class FluidPlant {
 		double capacity = WORKERS / service;
 		double offered = this.ratePerSecond / capacity;
 		this.backlog = Math.max(0, this.backlog + this.ratePerSecond - capacity);
+		long turnedAway = 0;
+		if (this.backlog > this.queueCapacity) {
+			turnedAway = Math.round(this.backlog - this.queueCapacity);
+			this.backlog = this.queueCapacity;
+		}
+		this.rejected += turnedAway;
 		double wait = this.backlog / capacity;
 		this.utilisation = Math.min(1, (this.backlog > 0) ? 1 : offered);
 		this.inFlight = (int) Math.min(WORKERS, Math.round(offered * WORKERS));
@@ -89,6 +111,9 @@ final class FluidPlant {
 			double latency = Math.max(service, (wait + service) * jitter);
 			governor.record(new RequestSample(depth, AUDIO_SECONDS, seconds(latency - service), seconds(service),
 					seconds(latency)));
+		}
+		for (long i = 0; i < turnedAway; i++) {
+			governor.recordRejection();
 		}
 		this.clock.advance(Duration.ofMillis(500));
 		governor.evaluate();

@@ -49,6 +49,14 @@ class GovernedDepthTests {
     }
 
     @Test
+    void aRequestTurnedAwayIsCountedAsAnArrival() {
+        this.governed.onRejected();
+        this.governed.onRejected();
+        this.governor.evaluate();
+        assertThat(this.governor.snapshot().signals().windowRejections()).isEqualTo(2);
+    }
+
+    @Test
     void theLoadProbeReadsTheAdmissionQueue() {
         AdmissionQueue admission = new AdmissionQueue(3, 5, Duration.ofSeconds(1));
         AdmissionQueue.Permit running = admission.admit();

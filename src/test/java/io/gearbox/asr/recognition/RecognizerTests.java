@@ -50,8 +50,12 @@ class RecognizerTests {
 
     @AfterEach
     void closeModel() {
-        this.scheduler.dispose();
-        this.model.close();
+        if (this.scheduler != null) {
+            this.scheduler.dispose();
+        }
+        if (this.model != null) {
+            this.model.close();
+        }
     }
 
     @Test
