@@ -55,7 +55,8 @@ import io.gearbox.asr.governor.DepthPolicy.Observation;
  *
  * The latency prediction alone cannot see overload when the admission queue is short: a full queue turns the
  * excess away while the requests it admits still finish in time. So the governor also counts arrivals, served and
- * turned away, over the window, {@code λ = (completed + rejected) / window}, and predicts the <em>offered
+ * turned away, over the window, {@code λ = (completed + rejected) / window} (once half a window has passed and
+ * {@code minSamples} requests have arrived), and predicts the <em>offered
  * load</em> of each exit, the fraction of the workers' time the arriving requests would take there:
  *
  * <pre>
@@ -426,7 +427,7 @@ public final class DepthGovernor {
 		double[] predictedNow = DepthPolicy.predict(cost, Math.max(backlog, this.smoothedBacklog), load.workers(),
 				this.meanAudioSeconds, this.p95AudioSeconds);
 		this.lastPrediction = predicted;
-		OptionalDouble arrivals = arrivalsPerSecond(windows, latency.count(), nowNanos);
+		OptionalDouble arrivals = arrivalsPerSecond(windows, latency.count(), nowNanos, current.minSamples());
 		double[] offered = DepthPolicy.offeredLoad(cost, arrivals.orElse(0), this.meanAudioSeconds, load.workers());
 		boolean offeredKnown = estimates.measured() && arrivals.isPresent();
 		this.lastOfferedLoad = offeredKnown ? offered : nanArray(offered.length);
@@ -441,14 +442,16 @@ public final class DepthGovernor {
 
 	/**
 	 * Requests completed and turned away per second over the time the window's buckets cover (or since the window
-	 * started, while that is shorter); empty until one bucket of time has passed, too short to be a rate.
+	 * started, while that is shorter); empty until half a window has passed and {@code minSamples} requests have
+	 * arrived, too little to be a rate (two requests in the first tenth of a second are not 20 a second).
 	 */
-	private static OptionalDouble arrivalsPerSecond(Windows windows, long completed, long nowNanos) {
+	private static OptionalDouble arrivalsPerSecond(Windows windows, long completed, long nowNanos,
+			int minSamples) {
 		long span = nowNanos - Math.max(windows.startedNanos, windows.latencyMicros.viewStartNanos(nowNanos));
-		if (span < windows.lengthNanos / WINDOW_BUCKETS) {
+		long rejected = windows.rejections.view(nowNanos).count();
+		if (span < windows.lengthNanos / 2 || completed + rejected < minSamples) {
 			return OptionalDouble.empty();
 		}
-		long rejected = windows.rejections.view(nowNanos).count();
 		return OptionalDouble.of((completed + rejected) / (span / 1e9));
 	}
 

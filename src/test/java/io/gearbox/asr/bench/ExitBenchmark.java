@@ -23,7 +23,9 @@ import io.gearbox.asr.inference.ModelManifest;
 /**
  * Measures every exit of a model through the service's own inference path (ONNX Runtime Java on the CPU, one
  * utterance at a time): real-time factor of the acoustic model, speed-up over the deepest exit, and greedy WER
- * on a development set. Prints a markdown table. Not a test: timings on a shared machine are noisy, so run it
+ * on a development set; then the real-time factor of the steps every request pays whatever its exit (decoding
+ * the upload, log-mel features, greedy CTC decoding), which bounds what a shallower exit can save. Prints
+ * markdown tables. Not a test: timings on a shared machine are noisy, so run it
  * by hand and quote the command with the figures.
  *
  * <pre>
@@ -58,12 +60,10 @@ public final class ExitBenchmark {
         List<Clip> clips = new ArrayList<>();
         for (String line : Files.readAllLines(devset.resolve("transcripts.tsv"))) {
             String[] parts = line.split("\t", 2);
-            PcmAudio audio = loader.load(Files.readAllBytes(devset.resolve(parts[0])), null);
-            float[] samples = audio.samples();
-            if (samples.length < manifest.minSamples()) {
-                samples = java.util.Arrays.copyOf(samples, manifest.minSamples());
-            }
-            clips.add(new Clip(extractor.extract(samples), audio.durationSeconds(), parts[1]));
+            byte[] upload = Files.readAllBytes(devset.resolve(parts[0]));
+            PcmAudio audio = loader.load(upload, null);
+            float[] samples = padded(audio.samples(), manifest.minSamples());
+            clips.add(new Clip(upload, extractor.extract(samples), audio.durationSeconds(), parts[1]));
         }
         double audioSeconds = clips.stream().mapToDouble(Clip::seconds).sum();
 
@@ -107,10 +107,56 @@ public final class ExitBenchmark {
                 System.out.printf(Locale.ROOT, "| %d | %,d | %.4f | %.2fx | %.1f%% |%n", depth,
                         manifest.exit(depth).orElseThrow().parameters(), rtf[i], deepest / rtf[i], 100 * wer[i]);
             }
+
+            List<LogProbs> outputs = new ArrayList<>();
+            for (Clip clip : clips) {
+                outputs.add(model.run(depths.get(depths.size() - 1), clip.features()));
+            }
+            long decodeAudio = Long.MAX_VALUE;
+            long features = Long.MAX_VALUE;
+            long ctc = Long.MAX_VALUE;
+            for (int pass = 0; pass < passes + 1; pass++) { // the first pass warms the JIT up
+                long start = System.nanoTime();
+                List<float[]> decoded = new ArrayList<>();
+                for (Clip clip : clips) {
+                    decoded.add(padded(loader.load(clip.upload(), null).samples(), manifest.minSamples()));
+                }
+                long afterAudio = System.nanoTime();
+                for (float[] samples : decoded) {
+                    extractor.extract(samples);
+                }
+                long afterFeatures = System.nanoTime();
+                for (LogProbs out : outputs) {
+                    decoder.decode(out.values(), out.length());
+                }
+                long end = System.nanoTime();
+                if (pass > 0) {
+                    decodeAudio = Math.min(decodeAudio, afterAudio - start);
+                    features = Math.min(features, afterFeatures - afterAudio);
+                    ctc = Math.min(ctc, end - afterFeatures);
+                }
+            }
+            System.out.printf(Locale.ROOT, "%n| step every request pays | RTF | share of a request at depth %d | at depth %d |%n",
+                    depths.get(depths.size() - 1), depths.get(0));
+            System.out.println("|---|---|---|---|");
+            double fixed = (decodeAudio + features + ctc) / 1e9 / audioSeconds;
+            String[] names = {"decoding the upload", "log-mel features", "greedy CTC decoding"};
+            long[] spent = {decodeAudio, features, ctc};
+            for (int i = 0; i < names.length; i++) {
+                double stage = spent[i] / 1e9 / audioSeconds;
+                System.out.printf(Locale.ROOT, "| %s | %.4f | %.0f%% | %.0f%% |%n", names[i], stage,
+                        100 * stage / (fixed + deepest), 100 * stage / (fixed + rtf[0]));
+            }
+            System.out.printf(Locale.ROOT, "%nWithout HTTP, the shallowest exit makes a request %.2fx faster than the deepest"
+                    + " (%.2fx for the acoustic model alone).%n", (fixed + deepest) / (fixed + rtf[0]), deepest / rtf[0]);
         }
     }
 
-    private record Clip(float[][] features, double seconds, String text) {
+    private static float[] padded(float[] samples, int minSamples) {
+        return (samples.length < minSamples) ? java.util.Arrays.copyOf(samples, minSamples) : samples;
+    }
+
+    private record Clip(byte[] upload, float[][] features, double seconds, String text) {
     }
 
 }

@@ -100,7 +100,15 @@ class GovernorEndToEndTests {
             .jsonPath("$.mode").isEqualTo("auto")
             .jsonPath("$.lastChange.direction").isEqualTo("down")
             .jsonPath("$.lastChange.reason").value((reason) -> assertThat(reason).isIn("latency", "queue",
-                    "utilisation"));
+                    "overload", "utilisation"))
+            .jsonPath("$.signals.arrivalsPerSecond").value((rate) -> assertThat(((Number) rate).doubleValue())
+                .isPositive())
+            .jsonPath("$.exits[0].offeredLoad").isNumber();
+        String scrape = this.client.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+            .expectBody(String.class).returnResult().getResponseBody();
+        assertThat(scrape).containsPattern("asr_governor_switches_changes_total\\{[^}]*direction=\"down\"")
+            .contains("asr_governor_arrivals_requests")
+            .containsPattern("asr_governor_exit_offered_load_ratio\\{[^}]*depth=\"2\"");
 
         running.set(false);
         this.load.shutdown();
