@@ -94,6 +94,25 @@ class DepthGovernorTests {
 	}
 
 	@Test
+	void aFewRequestsRightAfterTheStartAreNoArrivalRate() {
+		DepthGovernor governor = new DepthGovernor(FluidPlant.exits(), GovernorSettings.defaults(),
+				() -> LoadProbe.Load.idle(2), List.of(), this.clock);
+		this.clock.advance(Duration.ofMillis(100));
+		for (int i = 0; i < 19; i++) {
+			governor.record(sample(12, 4.0, 0.0));
+		}
+		governor.evaluate();
+		assertThat(governor.snapshot().signals().arrivalsPerSecond()).isEmpty();
+		assertThat(governor.snapshot().exits()).allSatisfy((exit) -> assertThat(exit.offeredLoad()).isNaN());
+		this.clock.advance(Duration.ofSeconds(5));
+		governor.record(sample(12, 4.0, 0.0));
+		governor.evaluate();
+		assertThat(governor.snapshot().signals().arrivalsPerSecond().getAsDouble()).isCloseTo(20 / 5.1,
+				withinPercentage(1));
+		assertThat(governor.depth()).isEqualTo(12);
+	}
+
+	@Test
 	void queueBuildUpJumpsStraightToTheDeepestExitPredictedToMeetTheObjective() {
 		List<Integer> served = new ArrayList<>(List.of(0, 0));
 		LoadProbe probe = () -> new LoadProbe.Load(served.get(0), served.get(1), 2);
