@@ -25,6 +25,8 @@ def main():
     net, _ = export.load_checkpoint(os.path.join(a.work, "full.pt"))
     sp = spm.SentencePieceProcessor(model_file=os.path.join(a.work, "bpe.model"))
     os.makedirs(a.out, exist_ok=True)
+    for stale in os.listdir(a.out):  # the clips of an earlier model may not hold for this one
+        os.remove(os.path.join(a.out, stale))
     rows = []
     for split, min_words in (("dev_synth", max(a.min_words, 3)), ("dev_fsdd", 1)):
         folder = os.path.join(a.work, split)

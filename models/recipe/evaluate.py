@@ -68,8 +68,6 @@ def main():
     result["rtf_torch_1thread"] = {d: rtf(net, splits["synth"], chosen[d]) for d in depths}
     result["parameters"] = {d: export.parameters_of(net, chosen[d]) for d in depths}
     result["baselines"] = {}
-    stage1_path = os.path.join(a.work, "stage1.pt")
-    stage1 = export.load_checkpoint(stage1_path) if os.path.exists(stage1_path) else None
     for path in sorted(glob.glob(os.path.join(a.work, "baseline*.pt"))):
         base, bck = export.load_checkpoint(path)
         d = len(base.layers)
@@ -77,10 +75,6 @@ def main():
                                   "steps": bck["step"], "train_seconds": round(bck["train_seconds"]),
                                   "parameters": export.parameters_of(base, list(range(d))),
                                   "rtf_torch_1thread": rtf(base, splits["synth"], list(range(d)))}
-        if stage1 is not None:  # the same number of steps of the same recipe: the like-for-like comparison
-            s1, s1ck = stage1
-            result["baselines"][d]["stage1_exit"] = {
-                "steps": s1ck["step"], "dev_wer": wer_table(s1, sp, splits, {d: list(range(d))})[d]}
     with open(os.path.join(a.work, "evaluation.json"), "w") as f:
         json.dump(result, f, indent=1)
 
@@ -92,13 +86,8 @@ def main():
               f"{100 * w['synth']:.1f}% | {100 * w['fsdd']:.1f}% | {100 * w['an4']:.1f}% | "
               f"{result['rtf_torch_1thread'][d]} |")
     for d, b in result["baselines"].items():
-        if "stage1_exit" in b:
-            w, e = b["dev_wer"], b["stage1_exit"]["dev_wer"]
-            print(f"after {b['steps']} steps each: baseline depth {d} vs the 12-layer model's exit {d}: "
-                  f"synth {100 * w['synth']:.1f}% vs {100 * e['synth']:.1f}%; fsdd {100 * w['fsdd']:.1f}% vs "
-                  f"{100 * e['fsdd']:.1f}%; an4 {100 * w['an4']:.1f}% vs {100 * e['an4']:.1f}%")
         w, e = b["dev_wer"], result["dev_wer"][d]
-        print(f"baseline depth {d} vs the shipped exit {d}: synth {100 * w['synth']:.1f}% vs exit {100 * e['synth']:.1f}%; "
+        print(f"baseline depth {d} ({b['steps']} steps) vs exit {d} of the 12-layer model ({result['steps']} steps): synth {100 * w['synth']:.1f}% vs exit {100 * e['synth']:.1f}%; "
               f"fsdd {100 * w['fsdd']:.1f}% vs {100 * e['fsdd']:.1f}%; an4 {100 * w['an4']:.1f}% vs {100 * e['an4']:.1f}%")
 
 
