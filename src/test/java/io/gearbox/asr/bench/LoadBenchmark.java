@@ -40,7 +40,8 @@ import tools.jackson.databind.json.JsonMapper;
  * for every load multiple, in each mode (the order rotated from level to level; {@code auto}: the governor
  * chooses, starting from full depth; {@code full}: pinned at the deepest exit; {@code shallowest}: pinned at the
  * shallowest), send requests at
- * exponentially distributed intervals for the run's length, wait for the last answers, and let the service drain.
+ * exponentially distributed intervals for the run's length, wait for the last answers, and let the service drain
+ * and idle for one governor window (so that no run inherits the last one's arrivals).
  *
  * <p>Figures, per level and mode, over every request sent:
  * <ul>
@@ -123,7 +124,11 @@ public final class LoadBenchmark {
         int runs = levels.length * modes.size();
         double totalSeconds = minutes * 60;
         double capacitySeconds = Math.max(5, Math.min(30, totalSeconds / (runs + 1)));
-        double settleSeconds = 3;
+        // Idle for one governor window between runs, so that each run starts from a window free of the last
+        // run's arrivals (auto starts at full depth and sees only its own load).
+        double windowSeconds = Long.parseLong(governor.get("settings").get("window").asString().replace("ms", ""))
+                / 1e3;
+        double settleSeconds = Math.max(3, windowSeconds);
         double runSeconds = Math.max(5, (totalSeconds - capacitySeconds) / runs - settleSeconds - 2);
         this.log.printf(Locale.ROOT, "Model %s, exits %s, %d workers, objective %s; %d clips from %s%n",
                 models.get("name").asString(), depths, workers, sloText, this.clips.size(), devset);
@@ -139,6 +144,7 @@ public final class LoadBenchmark {
                 + "%.2f from the measured cost (%d workers / (%.4f s/s x %.2f s)); using %.2f%n", closedLoop,
                 4 * workers, capacitySeconds, fromCost, workers, deepestCost.get("costSecondsPerAudioSecond").asDouble(),
                 meanAudio, capacity);
+        drain(settleSeconds);
 
         List<Row> rows = new ArrayList<>();
         Random random = new Random(seed);
