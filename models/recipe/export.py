@@ -21,6 +21,7 @@ import features
 import model as M
 
 WEIGHTS = "weights.bin"
+MODEL_VERSION = "2"  # bump whenever the shipped weights change
 INLINE_BELOW = 1024  # bytes; tiny constants stay inside each graph
 ALIGN = 64
 
@@ -109,7 +110,7 @@ def export(net, sp, out_dir, exit_layers, name, dev_wer=None, extra=None):
     shared.close()
     write_tokens(sp, os.path.join(out_dir, "tokens.txt"))
     manifest = {
-        "name": name, "version": "1", "language": "en", "sample_rate": features.SAMPLE_RATE,
+        "name": name, "version": MODEL_VERSION, "language": "en", "sample_rate": features.SAMPLE_RATE,
         "features": features.CONFIG, "normalization": "global-mean-var-in-model",
         "subsampling_factor": 8, "min_feature_frames": 15, "vocabulary": "tokens.txt",
         "token_type": "sentencepiece-bpe", "word_boundary": "\u2581", "blank_id": 0,
