@@ -31,7 +31,11 @@ def train_tokenizer(work, vocab_size, seed):
         spm.SentencePieceTrainer.train(
             input=corpus, model_prefix=prefix, vocab_size=vocab_size, model_type="bpe", character_coverage=1.0,
             pad_id=0, pad_piece="<blank>", unk_id=1, bos_id=-1, eos_id=-1, num_threads=1, minloglevel=2)
-    return spm.SentencePieceProcessor(model_file=prefix + ".model")
+    sp = spm.SentencePieceProcessor(model_file=prefix + ".model")
+    if sp.get_piece_size() != vocab_size:
+        raise SystemExit(f"{prefix}.model has {sp.get_piece_size()} pieces, not {vocab_size}: move it away to train "
+                         f"another vocabulary (the shipped model and its checkpoints use this one)")
+    return sp
 
 
 def load_split(work, name):
@@ -147,9 +151,7 @@ def main():
     p.add_argument("--short-first-steps", type=int, default=300,
                    help="curriculum: the first steps see only utterances of at most --short-max-frames, unmasked")
     p.add_argument("--short-max-frames", type=int, default=300)
-    p.add_argument("--stop-at", type=int, default=0,
-                   help="end after this many steps without changing the schedule (the first of two stages)")
-    p.add_argument("--init", default=None, help="continue from this checkpoint's weights (a second stage)")
+    p.add_argument("--init", default=None, help="start from this checkpoint's weights (fine-tuning)")
     p.add_argument("--dropout", type=float, default=0.1)
     p.add_argument("--no-spec-augment", action="store_true")
     p.add_argument("--eval-every", type=int, default=500)
@@ -197,7 +199,7 @@ def main():
     sub_tokens = [tokens[i] for i in keep]
     running = {}
     short = [i for i, f in enumerate(sub_feats) if f.shape[0] <= a.short_max_frames]
-    done = lambda: step >= a.steps or progress(step) >= 1.0 or 0 < a.stop_at <= step
+    done = lambda: step >= a.steps or progress(step) >= 1.0
     while not done():
         curriculum = step < a.short_first_steps
         pool = short if curriculum else list(range(len(sub_feats)))
