@@ -19,10 +19,16 @@ import java.util.Objects;
  * @param cooldown minimum time after any change of depth before the policy changes it again
  * @param window length of the sliding window over request latencies and audio lengths
  * @param minSamples fewest requests in the window (since the last change) for its p95 to count
+ *
+ * <p>Every duration is at most {@link #MAX_DURATION}: the policy works in nanoseconds, and longer durations would
+ * overflow them.
  */
 public record GovernorSettings(Duration latencySlo, double latencyLowFraction, double predictionTarget,
 		double utilisationHigh, double utilisationLow, Duration dwell, Duration cooldown, Duration window,
 		int minSamples) {
+
+	/** The longest duration any setting may have. */
+	public static final Duration MAX_DURATION = Duration.ofDays(1);
 
 	/** Default p95 latency objective. */
 	public static final Duration DEFAULT_LATENCY_SLO = Duration.ofSeconds(1);
@@ -56,8 +62,18 @@ public record GovernorSettings(Duration latencySlo, double latencyLowFraction, d
 		if (window.compareTo(Duration.ofMillis(10)) < 0) {
 			throw new IllegalArgumentException("window must be at least 10ms but was " + window);
 		}
+		requireAtMostMax("latencySlo", latencySlo);
+		requireAtMostMax("dwell", dwell);
+		requireAtMostMax("cooldown", cooldown);
+		requireAtMostMax("window", window);
 		if (minSamples < 1) {
 			throw new IllegalArgumentException("minSamples must be >= 1 but was " + minSamples);
+		}
+	}
+
+	private static void requireAtMostMax(String name, Duration value) {
+		if (value.compareTo(MAX_DURATION) > 0) {
+			throw new IllegalArgumentException(name + " must be at most " + MAX_DURATION + " but was " + value);
 		}
 	}
 

@@ -85,6 +85,17 @@ class GovernorSettingsTests {
 	}
 
 	@Test
+	void rejectsDurationsLongerThanADayThatWouldOverflowNanoseconds() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.defaults.toBuilder().latencySlo(Duration.ofDays(106_752)).build())
+			.withMessage("latencySlo must be at most PT24H but was PT2562048H");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.defaults.toBuilder().cooldown(Duration.ofHours(25)).build())
+			.withMessage("cooldown must be at most PT24H but was PT25H");
+		assertThat(this.defaults.toBuilder().window(Duration.ofDays(1)).build().window()).isEqualTo(Duration.ofDays(1));
+	}
+
+	@Test
 	void rejectsFewerThanOneSample() {
 		assertThatIllegalArgumentException().isThrownBy(() -> this.defaults.toBuilder().minSamples(0).build())
 			.withMessage("minSamples must be >= 1 but was 0");

@@ -20,12 +20,15 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.annotation.DirtiesContext.ClassMode;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 @WebFluxTest(controllers = GovernorController.class, properties = "asr.admin.token=s3cret")
 @Import({ WebSliceConfiguration.class, GovernorControllerTests.GovernorSlice.class })
+@DirtiesContext(classMode = ClassMode.AFTER_EACH_TEST_METHOD) // pins and settings changes must not leak between tests
 class GovernorControllerTests {
 
     @Autowired
@@ -121,7 +124,7 @@ class GovernorControllerTests {
     void badBodiesAreBadRequestsAndChangeNothing() {
         for (String body : List.of("{}", "not json", "[1,2]", "{\"mode\":\"sometimes\"}", "{\"mode\":\"pinned\"}",
                 "{\"mode\":\"auto\",\"depth\":2}", "{\"depth\":\"two\"}", "{\"latencySlo\":\"soon\"}",
-                "{\"latencySlo\":\"-1s\"}", "{\"utilisationLow\":0.95}", "{\"minSamples\":2.5}",
+                "{\"latencySlo\":\"-1s\"}", "{\"latencySlo\":\"106752d\"}", "{\"dwell\":9223372036854775807}", "{\"utilisationLow\":0.95}", "{\"minSamples\":2.5}",
                 "{\"mode\":\"auto\",\"colour\":\"red\"}", "{\"latencySlo\":\"800ms\",\"depth\":\"x\"}")) {
             put("Bearer s3cret", body)
                 .expectStatus().isBadRequest()
