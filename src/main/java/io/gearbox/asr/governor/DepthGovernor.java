@@ -25,8 +25,8 @@ import io.gearbox.asr.governor.DepthPolicy.Observation;
  *
  * <h2>Inputs</h2>
  * <ul>
- * <li>{@link #record(RequestSample)} for every completed request, from any thread (wait-free but for a short
- * lock once per histogram bucket and a few arithmetic operations in the cost model);
+ * <li>{@link #record(RequestSample)} for every completed request, from any thread (wait-free histograms but for a
+ * short lock once per bucket, then the cost model's update under its own short lock);
  * <li>{@link #recordRejection()} for every request turned away because the admission queue was full;
  * <li>{@link #evaluate()} on a fixed schedule (for example every second) from one external scheduler: it reads
  * the {@link SignalSource}s and the {@link LoadProbe}, then decides under the governor's lock.
@@ -55,7 +55,8 @@ import io.gearbox.asr.governor.DepthPolicy.Observation;
  *
  * The latency prediction alone cannot see overload when the admission queue is short: a full queue turns the
  * excess away while the requests it admits still finish in time. So the governor also counts arrivals, served and
- * turned away, over the window, {@code λ = (completed + rejected) / window} (once half a window has passed and
+ * turned away, over the window, {@code λ = (completed + rejected) / span}, over the time the window's buckets
+ * cover (once half a window has passed and
  * {@code minSamples} requests have arrived), and predicts the <em>offered
  * load</em> of each exit, the fraction of the workers' time the arriving requests would take there:
  *
@@ -427,14 +428,16 @@ public final class DepthGovernor {
 		double[] predictedNow = DepthPolicy.predict(cost, Math.max(backlog, this.smoothedBacklog), load.workers(),
 				this.meanAudioSeconds, this.p95AudioSeconds);
 		this.lastPrediction = predicted;
-		OptionalDouble arrivals = arrivalsPerSecond(windows, latency.count(), nowNanos, current.minSamples());
+		long rejected = windows.rejections.view(nowNanos).count();
+		OptionalDouble arrivals = arrivalsPerSecond(windows, latency.count(), rejected, nowNanos,
+				current.minSamples());
 		double[] offered = DepthPolicy.offeredLoad(cost, arrivals.orElse(0), this.meanAudioSeconds, load.workers());
 		boolean offeredKnown = estimates.measured() && arrivals.isPresent();
 		this.lastOfferedLoad = offeredKnown ? offered : nanArray(offered.length);
 		this.lastSignals = new GovernorSnapshot.Signals(now, seconds(latency.percentile(95), 1e6), latency.count(),
 				decisionP95, utilisation, load.inFlight(), load.queued(), load.workers(), this.smoothedBacklog,
 				this.meanAudioSeconds,
-				this.p95AudioSeconds, arrivals, windows.rejections.view(nowNanos).count(),
+				this.p95AudioSeconds, arrivals, rejected,
 				this.signalBoard.statuses());
 		return new Observation(nowNanos, decisionP95, utilisation, load, this.depths.clone(), cost,
 				estimates.measured(), predicted, predictedNow, arrivals, offered);
@@ -445,10 +448,9 @@ public final class DepthGovernor {
 	 * started, while that is shorter); empty until half a window has passed and {@code minSamples} requests have
 	 * arrived, too little to be a rate (two requests in the first tenth of a second are not 20 a second).
 	 */
-	private static OptionalDouble arrivalsPerSecond(Windows windows, long completed, long nowNanos,
+	private static OptionalDouble arrivalsPerSecond(Windows windows, long completed, long rejected, long nowNanos,
 			int minSamples) {
 		long span = nowNanos - Math.max(windows.startedNanos, windows.latencyMicros.viewStartNanos(nowNanos));
-		long rejected = windows.rejections.view(nowNanos).count();
 		if (span < windows.lengthNanos / 2 || completed + rejected < minSamples) {
 			return OptionalDouble.empty();
 		}

@@ -49,8 +49,8 @@ public record GovernorSnapshot(Instant at, int depth, GovernorMode mode, PolicyS
 	 * @param smoothedBacklog requests a new arrival waits for, smoothed over time, as the policy predicts with
 	 * @param meanAudioSeconds mean audio length in the window (the last known one when the window is empty)
 	 * @param p95AudioSeconds p95 audio length in the window (likewise): the "typical" request of the predictions
-	 * @param arrivalsPerSecond requests that arrived per second over the window, served and turned away, once the
-	 * window holds a bucket of time
+	 * @param arrivalsPerSecond requests completed and turned away per second over the window, once half a window
+	 * has passed and {@code minSamples} requests have arrived
 	 * @param windowRejections requests turned away (admission queue full) in the window
 	 * @param sources each source's status, the load probe's last
 	 */

@@ -49,7 +49,7 @@ class GovernedDepthTests {
     }
 
     @Test
-    void aRequestTurnedAwayIsCountedAsAnArrival() {
+    void aRequestTurnedAwayIsReportedToTheGovernor() {
         this.governed.onRejected();
         this.governed.onRejected();
         this.governor.evaluate();
