@@ -5,6 +5,8 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 
 import io.gearbox.asr.governor.DepthGovernor;
 import io.gearbox.asr.governor.GovernorSettings;
@@ -103,43 +105,36 @@ class GovernorController {
 
     private GovernorSettings settings(Map<String, Object> fields) {
         GovernorSettings.Builder builder = this.governor.settings().toBuilder();
-        if (fields.containsKey("latencySlo")) {
-            builder.latencySlo(duration("latencySlo", fields.get("latencySlo")));
-        }
-        if (fields.containsKey("dwell")) {
-            builder.dwell(duration("dwell", fields.get("dwell")));
-        }
-        if (fields.containsKey("cooldown")) {
-            builder.cooldown(duration("cooldown", fields.get("cooldown")));
-        }
-        if (fields.containsKey("window")) {
-            builder.window(duration("window", fields.get("window")));
-        }
-        if (fields.containsKey("latencyLowFraction")) {
-            builder.latencyLowFraction(fraction("latencyLowFraction", fields.get("latencyLowFraction")));
-        }
-        if (fields.containsKey("predictionTarget")) {
-            builder.predictionTarget(fraction("predictionTarget", fields.get("predictionTarget")));
-        }
-        if (fields.containsKey("utilisationHigh")) {
-            builder.utilisationHigh(fraction("utilisationHigh", fields.get("utilisationHigh")));
-        }
-        if (fields.containsKey("utilisationLow")) {
-            builder.utilisationLow(fraction("utilisationLow", fields.get("utilisationLow")));
-        }
-        if (fields.containsKey("minSamples")) {
-            Object value = fields.get("minSamples");
-            if (!(value instanceof Integer count)) {
-                throw new InvalidRequestException("'minSamples' must be a whole number, was " + describe(value));
-            }
-            builder.minSamples(count);
-        }
+        set(fields, "latencySlo", GovernorController::duration, builder::latencySlo);
+        set(fields, "dwell", GovernorController::duration, builder::dwell);
+        set(fields, "cooldown", GovernorController::duration, builder::cooldown);
+        set(fields, "window", GovernorController::duration, builder::window);
+        set(fields, "latencyLowFraction", GovernorController::fraction, builder::latencyLowFraction);
+        set(fields, "predictionTarget", GovernorController::fraction, builder::predictionTarget);
+        set(fields, "utilisationHigh", GovernorController::fraction, builder::utilisationHigh);
+        set(fields, "utilisationLow", GovernorController::fraction, builder::utilisationLow);
+        set(fields, "minSamples", GovernorController::count, builder::minSamples);
         try {
             return builder.build();
         }
         catch (IllegalArgumentException ex) {
             throw new InvalidRequestException("Invalid settings: " + ex.getMessage());
         }
+    }
+
+    /** Parses {@code fields[name]}, when present, and hands it to {@code setter}. */
+    private static <T> void set(Map<String, Object> fields, String name, BiFunction<String, Object, T> parse,
+            Consumer<T> setter) {
+        if (fields.containsKey(name)) {
+            setter.accept(parse.apply(name, fields.get(name)));
+        }
+    }
+
+    private static int count(String name, Object value) {
+        if (!(value instanceof Integer count)) {
+            throw new InvalidRequestException("'" + name + "' must be a whole number, was " + describe(value));
+        }
+        return count;
     }
 
     private static String mode(Object value) {
