@@ -27,7 +27,8 @@ import io.gearbox.asr.governor.DepthPolicy.Observation;
  * <ul>
  * <li>{@link #record(RequestSample)} for every completed request, from any thread (wait-free histograms but for a
  * short lock once per bucket, then the cost model's update under its own short lock);
- * <li>{@link #recordRejection()} for every request turned away because the admission queue was full;
+ * <li>{@link #recordAdmission()} for every request admitted to the queue and {@link #recordRejection()} for
+ * every request turned away because it was full: together, the arrivals;
  * <li>{@link #evaluate()} on a fixed schedule (for example every second) from one external scheduler: it reads
  * the {@link SignalSource}s and the {@link LoadProbe}, then decides under the governor's lock.
  * </ul>
@@ -55,8 +56,8 @@ import io.gearbox.asr.governor.DepthPolicy.Observation;
  *
  * The latency prediction alone cannot see overload when the admission queue is short: a full queue turns the
  * excess away while the requests it admits still finish in time. So the governor also counts arrivals, served and
- * turned away, over the window, {@code λ = (completed + rejected) / span}, over the time the window's buckets
- * cover (once half a window has passed and
+ * turned away, over the window, {@code λ = (admitted + rejected) / span}, over the time the window's buckets
+ * cover (arrivals, not completions: a queue draining after a jump shallower completes faster than requests arrive) (once half a window has passed and
  * {@code minSamples} requests have arrived), and predicts the <em>offered
  * load</em> of each exit, the fraction of the workers' time the arriving requests would take there:
  *
@@ -226,6 +227,14 @@ public final class DepthGovernor {
 	/** The settings in force. */
 	public GovernorSettings settings() {
 		return this.settings;
+	}
+
+	/**
+	 * Counts one request admitted to the queue; safe from any thread. Without these calls the governor knows no
+	 * arrival rate and never moves for {@link Reason#OVERLOAD}.
+	 */
+	public void recordAdmission() {
+		this.windows.admissions.record(1, nanos(this.clock.instant()));
 	}
 
 	/**
@@ -429,8 +438,8 @@ public final class DepthGovernor {
 				this.meanAudioSeconds, this.p95AudioSeconds);
 		this.lastPrediction = predicted;
 		long rejected = windows.rejections.view(nowNanos).count();
-		OptionalDouble arrivals = arrivalsPerSecond(windows, latency.count(), rejected, nowNanos,
-				current.minSamples());
+		OptionalDouble arrivals = arrivalsPerSecond(windows, windows.admissions.view(nowNanos).count(), rejected,
+				nowNanos, current.minSamples());
 		double[] offered = DepthPolicy.offeredLoad(cost, arrivals.orElse(0), this.meanAudioSeconds, load.workers());
 		boolean offeredKnown = estimates.measured() && arrivals.isPresent();
 		this.lastOfferedLoad = offeredKnown ? offered : nanArray(offered.length);
@@ -444,17 +453,17 @@ public final class DepthGovernor {
 	}
 
 	/**
-	 * Requests completed and turned away per second over the time the window's buckets cover (or since the window
+	 * Requests admitted and turned away per second over the time the window's buckets cover (or since the window
 	 * started, while that is shorter); empty until half a window has passed and {@code minSamples} requests have
 	 * arrived, too little to be a rate (two requests in the first tenth of a second are not 20 a second).
 	 */
-	private static OptionalDouble arrivalsPerSecond(Windows windows, long completed, long rejected, long nowNanos,
+	private static OptionalDouble arrivalsPerSecond(Windows windows, long admitted, long rejected, long nowNanos,
 			int minSamples) {
 		long span = nowNanos - Math.max(windows.startedNanos, windows.latencyMicros.viewStartNanos(nowNanos));
-		if (span < windows.lengthNanos / 2 || completed + rejected < minSamples) {
+		if (span < windows.lengthNanos / 2 || admitted + rejected < minSamples) {
 			return OptionalDouble.empty();
 		}
-		return OptionalDouble.of((completed + rejected) / (span / 1e9));
+		return OptionalDouble.of((admitted + rejected) / (span / 1e9));
 	}
 
 	private static double[] nanArray(int length) {
@@ -493,8 +502,8 @@ public final class DepthGovernor {
 	}
 
 	/**
-	 * The sliding windows over latency (microseconds), audio length (milliseconds) and requests turned away (a
-	 * count), and when they started.
+	 * The sliding windows over latency (microseconds), audio length (milliseconds) and requests admitted and
+	 * turned away (counts), and when they started.
 	 */
 	private static final class Windows {
 
@@ -506,6 +515,8 @@ public final class DepthGovernor {
 
 		final SlidingWindowHistogram audioMillis;
 
+		final SlidingWindowHistogram admissions;
+
 		final SlidingWindowHistogram rejections;
 
 		Windows(long windowNanos, long startedNanos) {
@@ -513,6 +524,7 @@ public final class DepthGovernor {
 			this.startedNanos = startedNanos;
 			this.latencyMicros = new SlidingWindowHistogram(windowNanos, WINDOW_BUCKETS, 2);
 			this.audioMillis = new SlidingWindowHistogram(windowNanos, WINDOW_BUCKETS, 2);
+			this.admissions = new SlidingWindowHistogram(windowNanos, WINDOW_BUCKETS, 1);
 			this.rejections = new SlidingWindowHistogram(windowNanos, WINDOW_BUCKETS, 1);
 		}
 

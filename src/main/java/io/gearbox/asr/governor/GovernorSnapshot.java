@@ -49,7 +49,7 @@ public record GovernorSnapshot(Instant at, int depth, GovernorMode mode, PolicyS
 	 * @param smoothedBacklog requests a new arrival waits for, smoothed over time, as the policy predicts with
 	 * @param meanAudioSeconds mean audio length in the window (the last known one when the window is empty)
 	 * @param p95AudioSeconds p95 audio length in the window (likewise): the "typical" request of the predictions
-	 * @param arrivalsPerSecond requests completed and turned away per second over the window, once half a window
+	 * @param arrivalsPerSecond requests admitted and turned away per second over the window, once half a window
 	 * has passed and {@code minSamples} requests have arrived
 	 * @param windowRejections requests turned away (admission queue full) in the window
 	 * @param sources each source's status, the load probe's last

@@ -43,6 +43,12 @@ public final class GovernedDepth implements DepthSelector, RecognitionListener {
                 sample.serviceTime().toNanos(), sample.latency().toNanos()));
     }
 
+    /** Every admitted request is an arrival: the governor counts it in the offered load. */
+    @Override
+    public void onAdmitted() {
+        this.governor.recordAdmission();
+    }
+
     /** A request turned away by a full admission queue still arrived: the governor counts it in the offered load. */
     @Override
     public void onRejected() {

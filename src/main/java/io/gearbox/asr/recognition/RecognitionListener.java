@@ -1,8 +1,9 @@
 package io.gearbox.asr.recognition;
 
 /**
- * Receives one {@link RecognitionSample} per admitted utterance once it finishes (successfully or not), on the
- * worker thread that processed it, and a call per request turned away because the queue was full. Implementations
+ * Receives a call per request admitted to the queue, one {@link RecognitionSample} per admitted utterance once it
+ * finishes (successfully or not), on the worker thread that processed it, and a call per request turned away
+ * because the queue was full. Implementations
  * must be quick, thread-safe, and must not throw (exceptions are logged and ignored).
  */
 public interface RecognitionListener {
@@ -12,6 +13,10 @@ public interface RecognitionListener {
      * @param sample what it cost and how it ended
      */
     void onRecognition(RecognitionSample sample);
+
+    /** A request was admitted to the queue (it will end in {@link #onRecognition}). */
+    default void onAdmitted() {
+    }
 
     /** A request was rejected with {@link OverloadedException} before it was queued. */
     default void onRejected() {

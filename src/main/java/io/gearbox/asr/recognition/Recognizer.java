@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
@@ -104,10 +105,11 @@ public final class Recognizer {
                 permit = this.admission.admit();
             }
             catch (OverloadedException ex) {
-                this.listeners.forEach(this::notifyRejected);
+                this.listeners.forEach((listener) -> notify(listener, RecognitionListener::onRejected));
                 return Mono.error(ex);
             }
             long admittedAt = this.nanoClock.getAsLong();
+            this.listeners.forEach((listener) -> notify(listener, RecognitionListener::onAdmitted));
             return Mono.fromCallable(() -> process(request, permit, admittedAt))
                 .subscribeOn(this.scheduler)
                 .doFinally((signal) -> permit.release()); // also when cancelled before it started
@@ -125,7 +127,7 @@ public final class Recognizer {
     public void rejectEarly(DepthRequest depth) {
         checkDepth(depth);
         if (this.admission.isFull()) {
-            this.listeners.forEach(this::notifyRejected);
+            this.listeners.forEach((listener) -> notify(listener, RecognitionListener::onRejected));
             throw this.admission.overloaded();
         }
     }
@@ -251,9 +253,9 @@ public final class Recognizer {
         }
     }
 
-    private void notifyRejected(RecognitionListener listener) {
+    private void notify(RecognitionListener listener, Consumer<RecognitionListener> event) {
         try {
-            listener.onRejected();
+            event.accept(listener);
         }
         catch (RuntimeException ex) {
             logger.warn("Recognition listener {} failed", listener, ex);

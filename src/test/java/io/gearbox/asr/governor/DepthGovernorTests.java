@@ -94,17 +94,37 @@ class DepthGovernorTests {
 	}
 
 	@Test
+	void aQueueDrainingFasterThanRequestsArriveIsNotMistakenForArrivals() {
+		DepthGovernor governor = new DepthGovernor(FluidPlant.exits(), GovernorSettings.defaults(),
+				() -> LoadProbe.Load.idle(2), List.of(), this.clock);
+		for (int second = 0; second < 10; second++) {
+			for (int i = 0; i < 20; i++) {
+				governor.record(sample(4, 4.0, 0.0));
+			}
+			for (int i = 0; i < 5; i++) {
+				governor.recordAdmission();
+			}
+			this.clock.advance(Duration.ofSeconds(1));
+		}
+		governor.evaluate();
+		assertThat(governor.snapshot().signals().arrivalsPerSecond().getAsDouble()).isCloseTo(5.0,
+				withinPercentage(12));
+	}
+
+	@Test
 	void aFewRequestsRightAfterTheStartAreNoArrivalRate() {
 		DepthGovernor governor = new DepthGovernor(FluidPlant.exits(), GovernorSettings.defaults(),
 				() -> LoadProbe.Load.idle(2), List.of(), this.clock);
 		this.clock.advance(Duration.ofMillis(100));
 		for (int i = 0; i < 25; i++) { // more than minSamples: only the half window keeps this from being a rate
+			governor.recordAdmission();
 			governor.record(sample(12, 4.0, 0.0));
 		}
 		governor.evaluate();
 		assertThat(governor.snapshot().signals().arrivalsPerSecond()).isEmpty();
 		assertThat(governor.snapshot().exits()).allSatisfy((exit) -> assertThat(exit.offeredLoad()).isNaN());
 		this.clock.advance(Duration.ofSeconds(5));
+		governor.recordAdmission();
 		governor.record(sample(12, 4.0, 0.0));
 		governor.evaluate();
 		assertThat(governor.snapshot().signals().arrivalsPerSecond().getAsDouble()).isCloseTo(26 / 5.1,

@@ -101,6 +101,7 @@ final class FluidPlant {
 			this.backlog = this.queueCapacity;
 		}
 		this.rejected += turnedAway;
+		long admitted = Math.round(this.ratePerSecond) - turnedAway;
 		double wait = this.backlog / capacity;
 		this.utilisation = Math.min(1, (this.backlog > 0) ? 1 : offered);
 		this.inFlight = (int) Math.min(WORKERS, Math.round(offered * WORKERS));
@@ -111,6 +112,9 @@ final class FluidPlant {
 			double latency = Math.max(service, (wait + service) * jitter);
 			governor.record(new RequestSample(depth, AUDIO_SECONDS, seconds(latency - service), seconds(service),
 					seconds(latency)));
+		}
+		for (long i = 0; i < admitted; i++) {
+			governor.recordAdmission();
 		}
 		for (long i = 0; i < turnedAway; i++) {
 			governor.recordRejection();

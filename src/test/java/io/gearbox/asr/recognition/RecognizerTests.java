@@ -42,6 +42,8 @@ class RecognizerTests {
 
     private final List<String> rejections = new CopyOnWriteArrayList<>();
 
+    private final List<String> admissions = new CopyOnWriteArrayList<>();
+
     @BeforeEach
     void openModel() {
         this.model = AcousticModel.open(SmokeModel.directory(), List.of(), InferenceOptions.defaults());
@@ -160,6 +162,7 @@ class RecognizerTests {
         assertThat(recognizer.recognize(RecognitionRequest.of(audio, null, DepthRequest.auto())).block(TIMEOUT))
             .isNotNull();
         assertThat(admission.inFlight() + admission.waiting()).isZero();
+        assertThat(this.admissions).hasSize(2); // the first and the last; the one turned away is a rejection only
     }
 
     @Test
@@ -213,6 +216,11 @@ class RecognizerTests {
             @Override
             public void onRecognition(RecognitionSample sample) {
                 RecognizerTests.this.samples.add(sample);
+            }
+
+            @Override
+            public void onAdmitted() {
+                RecognizerTests.this.admissions.add("admitted");
             }
 
             @Override
