@@ -260,10 +260,10 @@ public final class DepthGovernor {
 	 * throws because of a signal source.
 	 */
 	public void evaluate() {
-		Instant now = this.clock.instant();
-		this.signalBoard.sample(now, this.settings.window().toNanos() / UTILISATION_SMOOTHING_DIVISOR);
+		this.signalBoard.sample(this.clock.instant(), this.settings.window().toNanos() / UTILISATION_SMOOTHING_DIVISOR);
 		synchronized (this) {
-			decideLocked(now);
+			// read inside the lock, after sampling (which may take a while): decisions happen in clock order
+			decideLocked(this.clock.instant());
 		}
 	}
 
@@ -319,8 +319,8 @@ public final class DepthGovernor {
 	/** Pins the default exit to {@code depth} until {@link #auto()}. */
 	public void pin(int depth) {
 		requireExit(depth);
-		Instant now = this.clock.instant();
 		synchronized (this) {
+			Instant now = this.clock.instant();
 			this.mode = GovernorMode.PINNED;
 			this.calmSinceNanos = DepthPolicy.NEVER;
 			int target = Arrays.binarySearch(this.depths, depth);
@@ -333,8 +333,8 @@ public final class DepthGovernor {
 
 	/** Hands the default exit back to the policy, which re-decides at once on the last signals. */
 	public void auto() {
-		Instant now = this.clock.instant();
 		synchronized (this) {
+			Instant now = this.clock.instant();
 			this.mode = GovernorMode.AUTO;
 			this.calmSinceNanos = DepthPolicy.NEVER;
 			decideLocked(now);
@@ -347,8 +347,8 @@ public final class DepthGovernor {
 	 */
 	public void updateSettings(GovernorSettings settings) {
 		Objects.requireNonNull(settings, "settings");
-		Instant now = this.clock.instant();
 		synchronized (this) {
+			Instant now = this.clock.instant();
 			if (!settings.window().equals(this.settings.window())) {
 				this.windows = new Windows(settings.window().toNanos(), nanos(now));
 			}

@@ -30,7 +30,7 @@ import org.springframework.stereotype.Component;
  * <li>{@code asr.governor.latency.slo} (seconds): the objective in force;</li>
  * <li>{@code asr.governor.latency.p95} (seconds): the window's p95 end-to-end latency as the governor sees it
  * ({@code NaN} with an empty window);</li>
- * <li>{@code asr.governor.arrivals} (requests per second): arrivals over the window, served and turned away;</li>
+ * <li>{@code asr.governor.arrival.rate} (requests per second): arrivals over the window, served and turned away;</li>
  * <li>{@code asr.governor.utilization} (ratio), tagged {@code source}: each signal's smoothed reading
  * ({@code NaN} while it fails or for a source without readings, such as a GPU on a machine without one);</li>
  * <li>{@code asr.governor.exit.cost} (seconds per audio second) and {@code asr.governor.exit.predicted.latency}
@@ -68,10 +68,10 @@ class GovernorMetrics implements MeterBinder {
             .description("p95 of end-to-end latency over the governor's window")
             .baseUnit("seconds")
             .register(registry);
-        Gauge.builder("asr.governor.arrivals", this.governor,
+        Gauge.builder("asr.governor.arrival.rate", this.governor,
                 (g) -> orNaN(g.snapshot().signals().arrivalsPerSecond()))
             .description("Requests arriving per second over the governor's window, served and turned away")
-            .baseUnit("requests")
+            .baseUnit("requests.per.second")
             .register(registry);
         for (Reason reason : Reason.values()) {
             if (reason != Reason.RECOVERY) {

@@ -77,6 +77,11 @@ class GovernorController {
                 throw new InvalidRequestException("Unknown field '" + key + "'; the fields are " + KEYS.stream().sorted().toList());
             }
         }
+        for (Map.Entry<String, Object> field : fields.entrySet()) {
+            if (field.getValue() == null) {
+                throw new InvalidRequestException("'" + field.getKey() + "' is null; leave a field out to keep it as it is");
+            }
+        }
         String mode = mode(fields.get("mode"));
         Integer depth = depth(fields.get("depth"));
         if (depth != null && mode == null) {

@@ -36,7 +36,8 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Steps: read the exits and the latency objective from {@code GET /v1/governor}; measure the full-depth
  * capacity (requests per second) at the deepest exit, pinned: the larger of what a closed loop of
  * {@code 4 x workers} clients completes and {@code workers / (cost x mean audio seconds)} from the cost the
- * governor measured meanwhile (a closed loop on the same machine is often limited by its own round trips); then
+ * governor measured meanwhile (a closed loop on the same machine is often limited by its own round trips); warm
+ * up with an unreported open-loop run at half of it, at full depth; then
  * for every load multiple, in each mode (the order rotated from level to level; {@code auto}: the governor
  * chooses, starting from full depth; {@code full}: pinned at the deepest exit; {@code shallowest}: pinned at the
  * shallowest), send requests at
@@ -129,7 +130,9 @@ public final class LoadBenchmark {
         double windowSeconds = Long.parseLong(governor.get("settings").get("window").asString().replace("ms", ""))
                 / 1e3;
         double settleSeconds = Math.max(3, windowSeconds);
-        double runSeconds = Math.max(5, (totalSeconds - capacitySeconds) / runs - settleSeconds - 2);
+        double warmUpSeconds = Math.max(5, Math.min(20, totalSeconds / (runs + 1)));
+        double runSeconds = Math.max(5, (totalSeconds - capacitySeconds - warmUpSeconds - settleSeconds) / runs
+                - settleSeconds - 2);
         this.log.printf(Locale.ROOT, "Model %s, exits %s, %d workers, objective %s; %d clips from %s%n",
                 models.get("name").asString(), depths, workers, sloText, this.clips.size(), devset);
 
@@ -144,6 +147,12 @@ public final class LoadBenchmark {
                 + "%.2f from the measured cost (%d workers / (%.4f s/s x %.2f s)); using %.2f%n", closedLoop,
                 4 * workers, capacitySeconds, fromCost, workers, deepestCost.get("costSecondsPerAudioSecond").asDouble(),
                 meanAudio, capacity);
+        drain(settleSeconds);
+        // An unreported open-loop run at half the capacity, pinned at full depth: the first open-loop seconds
+        // compile this client's sending path on the service's cores, and whichever run came first paid for it
+        // (auto then saw a doubled cost and stepped shallower at 0.5x).
+        this.log.printf(Locale.ROOT, "Warm-up: %s%n", openLoop(0.5, "full", 0.5 * capacity, warmUpSeconds, sloNanos,
+                seed).markdown());
         drain(settleSeconds);
 
         List<Row> rows = new ArrayList<>();

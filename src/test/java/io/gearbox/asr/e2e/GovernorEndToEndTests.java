@@ -109,7 +109,7 @@ class GovernorEndToEndTests {
         String scrape = this.client.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
             .expectBody(String.class).returnResult().getResponseBody();
         assertThat(scrape).containsPattern("asr_governor_switches_changes_total\\{[^}]*direction=\"down\"")
-            .contains("asr_governor_arrivals_requests")
+            .contains("asr_governor_arrival_rate_requests_per_second")
             .containsPattern("asr_governor_exit_offered_load_ratio\\{[^}]*depth=\"2\"");
 
         running.set(false);

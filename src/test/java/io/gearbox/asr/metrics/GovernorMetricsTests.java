@@ -1,6 +1,8 @@
 package io.gearbox.asr.metrics;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.OptionalDouble;
 
@@ -22,7 +24,7 @@ class GovernorMetricsTests {
     private final DepthGovernor governor = new DepthGovernor(
             List.of(new ExitPrior(2, 0.01), new ExitPrior(4, 0.02), new ExitPrior(6, 0.03)), GovernorSettings.defaults(),
             () -> LoadProbe.Load.idle(2), List.of(source("process-cpu", 0.25, true), source("gpu-memory", 0.5, false)),
-            Clock.systemUTC());
+            Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
 
     @Test
     void depthAndModeGaugesFollowTheGovernor() {

@@ -2,6 +2,8 @@ package io.gearbox.asr.recognition;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 
 import io.gearbox.asr.governor.DepthGovernor;
@@ -17,7 +19,7 @@ class GovernedDepthTests {
 
     private final DepthGovernor governor = new DepthGovernor(
             List.of(new ExitPrior(2, 0.01), new ExitPrior(4, 0.02), new ExitPrior(6, 0.1)), GovernorSettings.defaults(),
-            () -> LoadProbe.Load.idle(2), List.of(), Clock.systemUTC());
+            () -> LoadProbe.Load.idle(2), List.of(), Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
 
     private final GovernedDepth governed = new GovernedDepth(this.governor);
 

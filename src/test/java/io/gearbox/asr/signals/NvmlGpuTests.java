@@ -1,6 +1,8 @@
 package io.gearbox.asr.signals;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 
 import io.gearbox.asr.governor.DepthGovernor;
@@ -39,7 +41,7 @@ class NvmlGpuTests {
         try (NvmlGpu gpu = NvmlGpu.open(ABSENT, 0)) {
             List<SignalSource> sources = List.of(gpu.utilisation(), gpu.memory());
             DepthGovernor governor = new DepthGovernor(List.of(new ExitPrior(2, 0.01), new ExitPrior(4, 0.02)),
-                    GovernorSettings.defaults(), () -> LoadProbe.Load.idle(2), sources, Clock.systemUTC());
+                    GovernorSettings.defaults(), () -> LoadProbe.Load.idle(2), sources, Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
             governor.evaluate();
             governor.evaluate();
             List<SourceStatus> statuses = governor.snapshot().signals().sources();

@@ -2,6 +2,8 @@ package io.gearbox.asr.web;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 
 import io.gearbox.asr.config.AdminProperties;
@@ -125,7 +127,9 @@ class GovernorControllerTests {
         for (String body : List.of("{}", "not json", "[1,2]", "{\"mode\":\"sometimes\"}", "{\"mode\":\"pinned\"}",
                 "{\"mode\":\"auto\",\"depth\":2}", "{\"depth\":\"two\"}", "{\"latencySlo\":\"soon\"}",
                 "{\"latencySlo\":\"-1s\"}", "{\"latencySlo\":\"106752d\"}", "{\"dwell\":9223372036854775807}", "{\"utilisationLow\":0.95}", "{\"minSamples\":2.5}",
-                "{\"mode\":\"auto\",\"colour\":\"red\"}", "{\"latencySlo\":\"800ms\",\"depth\":\"x\"}")) {
+                "{\"mode\":\"auto\",\"colour\":\"red\"}", "{\"latencySlo\":\"800ms\",\"depth\":\"x\"}",
+                "{\"mode\":null}", "{\"depth\":null}", "{\"latencySlo\":null,\"mode\":\"auto\"}", "",
+                "{\"window\":\"" + "9".repeat(300_000) + "s\"}")) {
             put("Bearer s3cret", body)
                 .expectStatus().isBadRequest()
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
@@ -133,6 +137,24 @@ class GovernorControllerTests {
         }
         assertThat(this.governor.settings()).isEqualTo(GovernorSettings.defaults());
         assertThat(this.governor.mode()).isEqualTo(GovernorMode.AUTO);
+    }
+
+    @Test
+    void aBodyThatIsNotJsonIsUnsupportedMediaType() {
+        this.client.put().uri("/v1/governor")
+            .contentType(MediaType.TEXT_PLAIN)
+            .header(HttpHeaders.AUTHORIZATION, "Bearer s3cret")
+            .bodyValue("mode=auto")
+            .exchange()
+            .expectStatus().isEqualTo(415)
+            .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(this.governor.mode()).isEqualTo(GovernorMode.AUTO);
+    }
+
+    @Test
+    void credentialsAreCheckedBeforeTheBody() {
+        put(null, "not json").expectStatus().isUnauthorized();
+        put("Bearer s3cret2", "{\"mode\":null}").expectStatus().isForbidden();
     }
 
     private WebTestClient.ResponseSpec put(String authorization, String body) {
@@ -153,7 +175,7 @@ class GovernorControllerTests {
         DepthGovernor depthGovernor() {
             DepthGovernor governor = new DepthGovernor(
                     List.of(new ExitPrior(2, 0.01), new ExitPrior(4, 0.02), new ExitPrior(6, 0.03)),
-                    GovernorSettings.defaults(), () -> LoadProbe.Load.idle(2), List.of(), Clock.systemUTC());
+                    GovernorSettings.defaults(), () -> LoadProbe.Load.idle(2), List.of(), Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
             governor.evaluate();
             return governor;
         }
