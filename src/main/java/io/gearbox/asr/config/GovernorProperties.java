@@ -7,6 +7,8 @@ import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -14,7 +16,8 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * The load governor ({@code asr.governor.*}). The policy's fields become {@link GovernorSettings}, which checks
- * the relations between them (for example {@code utilisation-low < utilisation-high}) at start-up.
+ * the relations between them (for example {@code utilisation-low < utilisation-high}) at start-up. Durations are
+ * at most a day ({@link GovernorSettings#MAX_DURATION}): the policy counts in nanoseconds.
  *
  * @param enabled whether the governor chooses the depth of {@code auto} requests from the start; {@code false}
  * starts it pinned at the deepest exit (operators may still switch it to auto with {@code PUT /v1/governor})
@@ -37,15 +40,17 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("asr.governor")
 @Validated
 public record GovernorProperties(@DefaultValue("true") boolean enabled,
-        @DefaultValue("1s") @NotNull Duration latencySlo,
+        @DefaultValue("1s") @NotNull @DurationMin(nanos = 0, inclusive = false) @DurationMax(days = 1) Duration latencySlo,
         @DefaultValue("0.6") @DecimalMin(value = "0", inclusive = false) @DecimalMax(value = "1",
                 inclusive = false) double latencyLowFraction,
         @DefaultValue("0.8") @DecimalMin(value = "0", inclusive = false) @DecimalMax("1") double predictionTarget,
         @DefaultValue("0.9") @DecimalMin(value = "0", inclusive = false) @DecimalMax("1") double utilisationHigh,
         @DefaultValue("0.6") @DecimalMin("0") @DecimalMax(value = "1", inclusive = false) double utilisationLow,
-        @DefaultValue("10s") @NotNull Duration dwell, @DefaultValue("3s") @NotNull Duration cooldown,
-        @DefaultValue("10s") @NotNull Duration window, @DefaultValue("20") @Min(1) int minSamples,
-        @DefaultValue("1s") @NotNull Duration evaluationInterval,
+        @DefaultValue("10s") @NotNull @DurationMin(nanos = 0) @DurationMax(days = 1) Duration dwell,
+        @DefaultValue("3s") @NotNull @DurationMin(nanos = 0) @DurationMax(days = 1) Duration cooldown,
+        @DefaultValue("10s") @NotNull @DurationMin(millis = 10) @DurationMax(days = 1) Duration window,
+        @DefaultValue("20") @Min(1) int minSamples,
+        @DefaultValue("1s") @NotNull @DurationMin(millis = 10) @DurationMax(days = 1) Duration evaluationInterval,
         @DefaultValue("0.1") @DecimalMin(value = "0", inclusive = false) double priorRealTimeFactor,
         @DefaultValue("false") boolean machineCpuSteers, @DefaultValue("0") @Min(0) int gpuIndex) {
 

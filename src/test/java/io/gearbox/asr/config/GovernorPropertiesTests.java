@@ -63,6 +63,14 @@ class GovernorPropertiesTests {
         this.runner.withPropertyValues("asr.governor.min-samples=0").run((context) -> assertThat(context).hasFailed());
         this.runner.withPropertyValues("asr.governor.latency-low-fraction=1")
             .run((context) -> assertThat(context).hasFailed());
+        for (String duration : new String[] { "asr.governor.latency-slo=0s", "asr.governor.latency-slo=2d",
+                "asr.governor.dwell=-1s", "asr.governor.cooldown=1000d", "asr.governor.window=5ms",
+                "asr.governor.evaluation-interval=0s" }) {
+            this.runner.withPropertyValues(duration)
+                .run((context) -> assertThat(context).hasFailed()
+                    .getFailure().rootCause().hasMessageContaining(duration.substring("asr.governor.".length(),
+                            duration.indexOf('='))));
+        }
     }
 
     @Test
