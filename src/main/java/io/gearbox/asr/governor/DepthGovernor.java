@@ -43,8 +43,8 @@ import io.gearbox.asr.governor.DepthPolicy.Observation;
  * </pre>
  *
  * so that requests at any exit keep the costs of all exits current (after a spike, fast requests at a shallow
- * exit lower the predicted cost of the deep ones), {@code q} queued and {@code i} in-flight requests on {@code k} workers, {@code Ā} the mean and {@code A95}
- * the p95 audio length of the requests in the window:
+ * exit lower the predicted cost of the deep ones). With {@code q} queued and {@code i} in-flight requests on
+ * {@code k} workers, and {@code Ā} the mean and {@code A95} the p95 audio length of the requests in the window:
  *
  * <pre>
  * b          = max(0, q + i − k + 1)                 requests a new arrival waits for
@@ -55,11 +55,11 @@ import io.gearbox.asr.governor.DepthPolicy.Observation;
  * </pre>
  *
  * The latency prediction alone cannot see overload when the admission queue is short: a full queue turns the
- * excess away while the requests it admits still finish in time. So the governor also counts arrivals, served and
- * turned away, over the window, {@code λ = (admitted + rejected) / span}, over the time the window's buckets
- * cover (arrivals, not completions: a queue draining after a jump shallower completes faster than requests arrive) (once half a window has passed and
- * {@code minSamples} requests have arrived), and predicts the <em>offered
- * load</em> of each exit, the fraction of the workers' time the arriving requests would take there:
+ * excess away while the requests it admits still finish in time. So the governor also rates the arrivals, admitted
+ * and turned away, {@code λ = (admitted + rejected) / span} over the time the window's buckets cover (once half a
+ * window has passed and {@code minSamples} requests have arrived). It counts arrivals, not completions: a queue
+ * draining after a jump shallower completes requests faster than they arrive. From {@code λ} it predicts the
+ * <em>offered load</em> of each exit, the fraction of the workers' time the arriving requests would take there:
  *
  * <pre>
  * ρ(e) = λ · Ā · c(e) / k                            above 1 the exit falls behind at any queue length
