@@ -239,7 +239,7 @@ public final class DepthGovernor {
 
 	/**
 	 * Counts one request turned away because the service was full; safe from any thread. Together with the
-	 * completed requests it gives the arrival rate that the offered load is predicted from.
+	 * admissions ({@link #recordAdmission()}) it gives the arrival rate that the offered load is predicted from.
 	 */
 	public void recordRejection() {
 		this.windows.rejections.record(1, nanos(this.clock.instant()));
