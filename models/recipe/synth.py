@@ -137,7 +137,10 @@ def _job(args):
         if x.numel() < MIN_SAMPLES:  # as the service does: pad very short clips with silence
             x = torch.cat([x, torch.zeros(MIN_SAMPLES - x.numel())])
         feats = features.log_mel(x)
-        return key, line, source, feats.to(torch.float16), x if not aug else None
+        # NumPy arrays travel back by value. Torch tensors would travel as shared memory, one open file descriptor
+        # each for as long as the parent keeps them, and a build of about 20,000 utterances runs out of them
+        # ("received 0 items of ancdata", after which the pool hangs).
+        return key, line, source, feats.to(torch.float16).numpy(), (x.numpy() if not aug else None)
     except Exception as e:  # a voice that fails on one line must not stop the build
         print(f"skip {key}: {e}", flush=True)
         return None
@@ -150,9 +153,9 @@ def build(jobs, out_path, workers, wav_dir=None):
             if r is None:
                 continue
             key, line, source, f, x = r
-            feats.append(f), texts.append(line), keys.append(key), sources.append(source)
+            feats.append(torch.from_numpy(f)), texts.append(line), keys.append(key), sources.append(source)
             if wav_dir is not None and x is not None:
-                write_wav(os.path.join(wav_dir, key + ".wav"), x)
+                write_wav(os.path.join(wav_dir, key + ".wav"), torch.from_numpy(x))
             if (i + 1) % 1000 == 0:
                 print(f"{out_path}: {i + 1}/{len(jobs)}", flush=True)
     torch.save({"feats": feats, "texts": texts, "keys": keys, "sources": sources}, out_path)
