@@ -56,10 +56,12 @@ import io.gearbox.asr.governor.DepthPolicy.Observation;
  *
  * The latency prediction alone cannot see overload when the admission queue is short: a full queue turns the
  * excess away while the requests it admits still finish in time. So the governor also rates the arrivals, admitted
- * and turned away, {@code λ = (admitted + rejected) / span} over the time the window's buckets cover (once half a
- * window has passed and {@code minSamples} requests have arrived). It counts arrivals, not completions: a queue
- * draining after a jump shallower completes requests faster than they arrive. From {@code λ} it predicts the
- * <em>offered load</em> of each exit, the fraction of the workers' time the arriving requests would take there:
+ * and turned away, {@code λ = (admitted + rejected) / span}: the larger of that rate over the time the window's
+ * buckets cover and over its last three buckets, so that a spike shows within seconds and a lull only once the
+ * window has forgotten the load (once half a window has passed and {@code minSamples} requests have arrived,
+ * in the short view too). It counts arrivals, not completions: a queue draining after a jump shallower completes
+ * requests faster than they arrive. From {@code λ} it predicts the <em>offered load</em> of each exit, the
+ * fraction of the workers' time the arriving requests would take there:
  *
  * <pre>
  * ρ(e) = λ · Ā · c(e) / k                            above 1 the exit falls behind at any queue length
@@ -121,6 +123,13 @@ public final class DepthGovernor {
 
 	/** Buckets in the sliding windows; the window is exact to {@code window / WINDOW_BUCKETS}. */
 	static final int WINDOW_BUCKETS = 10;
+
+	/**
+	 * Buckets in the short view of the arrivals (the current one and the ones before it): between 2 and 3 tenths
+	 * of the window, long enough to count {@code minSamples} requests at the rates that matter, short enough that a
+	 * spike shows within seconds.
+	 */
+	static final int RECENT_ARRIVAL_BUCKETS = 3;
 
 	/** Audio length assumed for predictions until a request has been measured. */
 	static final double INITIAL_AUDIO_SECONDS = 5.0;
@@ -438,8 +447,7 @@ public final class DepthGovernor {
 				this.meanAudioSeconds, this.p95AudioSeconds);
 		this.lastPrediction = predicted;
 		long rejected = windows.rejections.view(nowNanos).count();
-		OptionalDouble arrivals = arrivalsPerSecond(windows, windows.admissions.view(nowNanos).count(), rejected,
-				nowNanos, current.minSamples());
+		OptionalDouble arrivals = arrivalsPerSecond(windows, nowNanos, current.minSamples());
 		double[] offered = DepthPolicy.offeredLoad(cost, arrivals.orElse(0), this.meanAudioSeconds, load.workers());
 		boolean offeredKnown = estimates.measured() && arrivals.isPresent();
 		this.lastOfferedLoad = offeredKnown ? offered : nanArray(offered.length);
@@ -453,17 +461,27 @@ public final class DepthGovernor {
 	}
 
 	/**
-	 * Requests admitted and turned away per second over the time the window's buckets cover (or since the window
-	 * started, while that is shorter); empty until half a window has passed and {@code minSamples} requests have
-	 * arrived, too little to be a rate (two requests in the first tenth of a second are not 20 a second).
+	 * Requests admitted and turned away per second: the larger of the rate over the time the window's buckets
+	 * cover (or since the window started, while that is shorter) and the rate over its last
+	 * {@link #RECENT_ARRIVAL_BUCKETS} buckets, when those counted {@code minSamples} requests. So a spike shows
+	 * within seconds, while a lull counts only once the whole window has forgotten the load before it. Empty until
+	 * half a window has passed and {@code minSamples} requests have arrived, too little to be a rate (two requests
+	 * in the first tenth of a second are not 20 a second).
 	 */
-	private static OptionalDouble arrivalsPerSecond(Windows windows, long admitted, long rejected, long nowNanos,
-			int minSamples) {
-		long span = nowNanos - Math.max(windows.startedNanos, windows.latencyMicros.viewStartNanos(nowNanos));
-		if (span < windows.lengthNanos / 2 || admitted + rejected < minSamples) {
+	private static OptionalDouble arrivalsPerSecond(Windows windows, long nowNanos, int minSamples) {
+		long windowStart = Math.max(windows.startedNanos, windows.admissions.viewStartNanos(nowNanos));
+		long arrived = windows.admissions.view(nowNanos).count() + windows.rejections.view(nowNanos).count();
+		if (nowNanos - windowStart < windows.lengthNanos / 2 || arrived < minSamples) {
 			return OptionalDouble.empty();
 		}
-		return OptionalDouble.of((admitted + rejected) / (span / 1e9));
+		double rate = arrived / ((nowNanos - windowStart) / 1e9);
+		long recentStart = windows.admissions.viewStartNanos(nowNanos, RECENT_ARRIVAL_BUCKETS);
+		long recent = windows.admissions.viewSince(recentStart, nowNanos).count()
+				+ windows.rejections.viewSince(recentStart, nowNanos).count();
+		if (recent >= minSamples) {
+			rate = Math.max(rate, recent / ((nowNanos - Math.max(windows.startedNanos, recentStart)) / 1e9));
+		}
+		return OptionalDouble.of(rate);
 	}
 
 	private static double[] nanArray(int length) {

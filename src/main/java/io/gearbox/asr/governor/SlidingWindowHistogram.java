@@ -94,7 +94,18 @@ final class SlidingWindowHistogram {
 	 * there to {@code nowNanos}, between {@code buckets - 1} and {@code buckets} bucket lengths.
 	 */
 	long viewStartNanos(long nowNanos) {
-		return (Math.floorDiv(nowNanos, this.bucketNanos) - this.ring.length + 1) * this.bucketNanos;
+		return viewStartNanos(nowNanos, this.ring.length);
+	}
+
+	/**
+	 * The start of the bucket {@code buckets - 1} periods before the one {@code nowNanos} falls in: with
+	 * {@link #viewSince} from there, the last {@code buckets} buckets, current one included.
+	 */
+	long viewStartNanos(long nowNanos, int buckets) {
+		if (buckets < 1 || buckets > this.ring.length) {
+			throw new IllegalArgumentException("buckets must be in [1, " + this.ring.length + "] but was " + buckets);
+		}
+		return (Math.floorDiv(nowNanos, this.bucketNanos) - buckets + 1) * this.bucketNanos;
 	}
 
 	private int recorderDigits() {

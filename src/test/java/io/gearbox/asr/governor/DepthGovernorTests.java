@@ -94,6 +94,42 @@ class DepthGovernorTests {
 	}
 
 	@Test
+	void aSpikeAfterAQuietWindowShowsAsOverloadWithinSeconds() {
+		// The same short queue at 1.5x, after half a minute at 0.2x. Over the whole 10 s window the arrival rate
+		// would climb from 3/s to 15/s only as the window fills, offering depth 12 less than the 0.9 high mark
+		// for about six seconds; over the last three 1 s buckets it is 15/s after three.
+		FluidPlant shortQueue = new FluidPlant(this.clock).queueCapacity(4);
+		DepthGovernor governor = new DepthGovernor(FluidPlant.exits(), GovernorSettings.defaults(),
+				shortQueue.loadProbe(), List.of(), this.clock);
+		governor.addListener(this.changes::add);
+		shortQueue.load(0.2);
+		shortQueue.seconds(governor, 30);
+		assertThat(this.changes).isEmpty();
+		shortQueue.load(1.5);
+		shortQueue.seconds(governor, 4);
+		assertThat(this.changes).hasSize(1).first().satisfies((change) -> {
+			assertThat(change.reason()).isEqualTo(Reason.OVERLOAD);
+			assertThat(change.to()).isBetween(4, 6);
+		});
+	}
+
+	@Test
+	void aLullCountsOnlyOnceTheWindowHasForgottenTheLoad() {
+		DepthGovernor governor = new DepthGovernor(FluidPlant.exits(), GovernorSettings.defaults(),
+				() -> LoadProbe.Load.idle(2), List.of(), this.clock);
+		for (int second = 0; second < 20; second++) {
+			for (int i = 0; i < (second < 17 ? 30 : 0); i++) {
+				governor.recordAdmission();
+			}
+			this.clock.advance(Duration.ofSeconds(1));
+		}
+		governor.evaluate();
+		// 30/s for 7 of the window's 10 s, then nothing for 3: the window's 21/s, not the last buckets' 0
+		assertThat(governor.snapshot().signals().arrivalsPerSecond().getAsDouble()).isCloseTo(21.0,
+				withinPercentage(12));
+	}
+
+	@Test
 	void aQueueDrainingFasterThanRequestsArriveIsNotMistakenForArrivals() {
 		DepthGovernor governor = new DepthGovernor(FluidPlant.exits(), GovernorSettings.defaults(),
 				() -> LoadProbe.Load.idle(2), List.of(), this.clock);

@@ -3,6 +3,7 @@ package io.gearbox.asr.governor;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.within;
 
 class SlidingWindowHistogramTests {
@@ -20,6 +21,19 @@ class SlidingWindowHistogramTests {
 		assertThat(view.count()).isEqualTo(100);
 		assertThat(view.percentile(95).getAsDouble()).isCloseTo(950, within(10.0));
 		assertThat(view.mean().getAsDouble()).isCloseTo(505, within(5.0));
+	}
+
+	@Test
+	void theLastFewBucketsAreAViewOfTheirOwn() {
+		for (int second = 0; second < 10; second++) {
+			this.histogram.record(second, second * SECOND + SECOND / 2);
+		}
+		long now = 9 * SECOND + SECOND / 4;
+		long lastThree = this.histogram.viewStartNanos(now, 3);
+		assertThat(lastThree).isEqualTo(7 * SECOND);
+		assertThat(this.histogram.viewSince(lastThree, now).count()).isEqualTo(3);
+		assertThat(this.histogram.viewStartNanos(now, 10)).isEqualTo(this.histogram.viewStartNanos(now));
+		assertThatIllegalArgumentException().isThrownBy(() -> this.histogram.viewStartNanos(now, 11));
 	}
 
 	@Test
