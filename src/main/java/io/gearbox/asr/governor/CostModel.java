@@ -130,12 +130,16 @@ final class CostModel {
 	/**
 	 * Learns from one request that completed at {@code nowNanos}; requests at unknown depths or with (almost) no
 	 * audio are ignored.
+	 *
+	 * @return the shape of the request's exit before it learned, {@code shape(e)}, or {@code 0} when it was ignored:
+	 * {@code serviceSeconds / (audioSeconds · shape(e))} is what the request says of the scale
 	 */
-	synchronized void record(RequestSample sample, long nowNanos) {
+	synchronized double record(RequestSample sample, long nowNanos) {
 		int e = indexOf(sample.depth());
 		if (e < 0 || sample.audioSeconds() < MIN_AUDIO_SECONDS || sample.serviceNanos() <= 0) {
-			return;
+			return 0;
 		}
+		double shape = this.priors[e] / this.priors[this.priors.length - 1] * Math.exp(this.logCorrection[e]);
 		double cost = (sample.serviceNanos() / 1e9) / sample.audioSeconds();
 		age(nowNanos);
 		double comparable = 1 - this.staleShare - this.share[e];
@@ -154,6 +158,7 @@ final class CostModel {
 		}
 		this.staleShare *= 1 - weight;
 		this.share[e] += weight;
+		return shape;
 	}
 
 	/** Moves the shares of requests older than about {@code comparableNanos} to the stale share. */

@@ -64,8 +64,13 @@ import io.gearbox.asr.governor.DepthPolicy.Observation;
  * fraction of the workers' time the arriving requests would take there:
  *
  * <pre>
- * ρ(e) = λ · Ā · c(e) / k                            above 1 the exit falls behind at any queue length
+ * ρ(e)     = λ · Ā · c_w(e) / k                     above 1 the exit falls behind at any queue length
+ * c_w(e)   = shape(e) · Σ serviceSeconds / Σ (audioSeconds · shape(e'))   over the requests in the window
  * </pre>
+ *
+ * {@code c_w} is the workers' measured busy time per audio second over the window, on the cost model's shape:
+ * a rate over the window wants a cost over the same window, not the scale's last few requests, which on a busy
+ * machine swing several times either way as a worker is descheduled or not.
  *
  * {@code latency_now(e)} is the same with {@code max(b, b̄)}: a jump uses it, so that a queue that is growing
  * fast is not underestimated by the smoothing. The prediction assumes queued requests run at the exit being
@@ -261,7 +266,11 @@ public final class DepthGovernor {
 		Windows current = this.windows;
 		current.latencyMicros.record(sample.latencyNanos() / 1_000, now);
 		current.audioMillis.record(Math.round(sample.audioSeconds() * 1_000), now);
-		this.costs.record(sample, now);
+		double shape = this.costs.record(sample, now);
+		if (shape > 0) {
+			current.serviceMicros.record(sample.serviceNanos() / 1_000, now);
+			current.shapedAudioMicros.record(Math.round(sample.audioSeconds() * shape * 1e6), now);
+		}
 	}
 
 	/**
@@ -448,7 +457,8 @@ public final class DepthGovernor {
 		this.lastPrediction = predicted;
 		long rejected = windows.rejections.view(nowNanos).count();
 		OptionalDouble arrivals = arrivalsPerSecond(windows, nowNanos, current.minSamples());
-		double[] offered = DepthPolicy.offeredLoad(cost, arrivals.orElse(0), this.meanAudioSeconds, load.workers());
+		double[] offered = DepthPolicy.offeredLoad(windowCost(windows, nowNanos, estimates, current.minSamples()),
+				arrivals.orElse(0), this.meanAudioSeconds, load.workers());
 		boolean offeredKnown = estimates.measured() && arrivals.isPresent();
 		this.lastOfferedLoad = offeredKnown ? offered : nanArray(offered.length);
 		this.lastSignals = new GovernorSnapshot.Signals(now, seconds(latency.percentile(95), 1e6), latency.count(),
@@ -482,6 +492,29 @@ public final class DepthGovernor {
 			rate = Math.max(rate, recent / ((nowNanos - Math.max(windows.startedNanos, recentStart)) / 1e9));
 		}
 		return OptionalDouble.of(rate);
+	}
+
+	/**
+	 * The cost of each exit over the window, {@code scale_w · shape(e)} with
+	 * {@code scale_w = Σ serviceSeconds / Σ (audioSeconds · shape(e))} over the requests the window holds: the
+	 * workers' measured busy time per audio second, for the offered load, which is a rate over the window too.
+	 * The cost model's scale follows the last few requests, which on a busy machine swing several times either
+	 * way as a worker is descheduled or not; a rate times such a cost flickers across the high mark at steady
+	 * load. The cost model's estimate while the window holds fewer than {@code minSamples} requests.
+	 */
+	private static double[] windowCost(Windows windows, long nowNanos, CostModel.Estimates estimates,
+			int minSamples) {
+		SlidingWindowHistogram.View busy = windows.serviceMicros.view(nowNanos);
+		SlidingWindowHistogram.View audio = windows.shapedAudioMicros.view(nowNanos);
+		double[] cost = estimates.costSecondsPerAudioSecond().clone();
+		if (busy.count() < minSamples || audio.count() != busy.count() || !(audio.mean().getAsDouble() > 0)) {
+			return cost;
+		}
+		double scale = busy.mean().getAsDouble() / audio.mean().getAsDouble();
+		for (int i = 0; i < cost.length; i++) {
+			cost[i] = scale * estimates.shape()[i];
+		}
+		return cost;
 	}
 
 	private static double[] nanArray(int length) {
@@ -537,6 +570,12 @@ public final class DepthGovernor {
 
 		final SlidingWindowHistogram rejections;
 
+		/** Service time of each request the cost model learned from (microseconds). */
+		final SlidingWindowHistogram serviceMicros;
+
+		/** Its audio length times its exit's shape (micro-seconds of audio). */
+		final SlidingWindowHistogram shapedAudioMicros;
+
 		Windows(long windowNanos, long startedNanos) {
 			this.lengthNanos = windowNanos;
 			this.startedNanos = startedNanos;
@@ -544,6 +583,8 @@ public final class DepthGovernor {
 			this.audioMillis = new SlidingWindowHistogram(windowNanos, WINDOW_BUCKETS, 2);
 			this.admissions = new SlidingWindowHistogram(windowNanos, WINDOW_BUCKETS, 1);
 			this.rejections = new SlidingWindowHistogram(windowNanos, WINDOW_BUCKETS, 1);
+			this.serviceMicros = new SlidingWindowHistogram(windowNanos, WINDOW_BUCKETS, 3);
+			this.shapedAudioMicros = new SlidingWindowHistogram(windowNanos, WINDOW_BUCKETS, 3);
 		}
 
 	}

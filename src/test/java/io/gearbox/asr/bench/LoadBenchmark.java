@@ -35,8 +35,9 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Steps: read the exits and the latency objective from {@code GET /v1/governor}; measure the full-depth
  * capacity (requests per second) at the deepest exit, pinned: the larger of what a closed loop of
- * {@code 4 x workers} clients completes and {@code workers / (cost x mean audio seconds)} from the cost the
- * governor measured meanwhile (a closed loop on the same machine is often limited by its own round trips); warm
+ * {@code 4 x workers} clients completes and {@code arrivals / offered load} at the deepest exit as the governor
+ * measured them meanwhile, the rate that would keep the workers exactly busy (a closed loop on the same machine is
+ * often limited by its own round trips); warm
  * up with an unreported open-loop run at half of it, at full depth; then
  * for every load multiple, in each mode (the order rotated from level to level; {@code auto}: the governor
  * chooses, starting from full depth; {@code full}: pinned at the deepest exit; {@code shallowest}: pinned at the
@@ -140,13 +141,17 @@ public final class LoadBenchmark {
         double[] closedLoopAndAudio = measureCapacity(4 * workers, capacitySeconds);
         double closedLoop = closedLoopAndAudio[0];
         double meanAudio = closedLoopAndAudio[1];
-        JsonNode deepestCost = get("/v1/governor").get("exits").get(depths.size() - 1);
-        double fromCost = workers / (deepestCost.get("costSecondsPerAudioSecond").asDouble() * meanAudio);
+        // The governor's offered load at full depth is arrivals x mean audio x the window's busy time per audio
+        // second / workers, so arrivals / offered load is the rate that would keep the workers exactly busy.
+        JsonNode after = get("/v1/governor");
+        double arrivals = after.get("signals").get("arrivalsPerSecond").asDouble();
+        double offered = after.get("exits").get(depths.size() - 1).get("offeredLoad").asDouble();
+        double fromCost = (offered > 0) ? arrivals / offered : 0;
         double capacity = Math.max(closedLoop, fromCost);
         this.log.printf(Locale.ROOT, "Full-depth capacity: %.2f requests/s closed loop (%d clients, %.0f s), "
-                + "%.2f from the measured cost (%d workers / (%.4f s/s x %.2f s)); using %.2f%n", closedLoop,
-                4 * workers, capacitySeconds, fromCost, workers, deepestCost.get("costSecondsPerAudioSecond").asDouble(),
-                meanAudio, capacity);
+                + "%.2f from the workers' busy time (%.2f requests/s at offered load %.2f; mean audio %.2f s); "
+                + "using %.2f%n", closedLoop, 4 * workers, capacitySeconds, fromCost, arrivals, offered, meanAudio,
+                capacity);
         drain(settleSeconds);
         // An unreported open-loop run at half the capacity, pinned at full depth: the first open-loop seconds
         // compile this client's sending path on the service's cores, and whichever run came first paid for it

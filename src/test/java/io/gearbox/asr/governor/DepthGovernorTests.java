@@ -114,6 +114,30 @@ class DepthGovernorTests {
 	}
 
 	@Test
+	void workersDescheduledNowAndThenAtHalfLoadAreNotMistakenForOverload() {
+		// 64 requests a second of 0.25 s at depth 12 on 2 workers; 56 take the exit's cost, the last 8 five times
+		// as long (a busy machine descheduling the worker). Busy time over the window: 1.5x the cost, an offered
+		// load of 0.6. The cost model's scale just after 8 slow requests in a row says 3.3x, which would be 1.3.
+		DepthGovernor governor = new DepthGovernor(FluidPlant.exits(), GovernorSettings.defaults(),
+				() -> LoadProbe.Load.idle(2), List.of(), this.clock);
+		governor.addListener(this.changes::add);
+		long fast = Math.round(FluidPlant.cost(12) * 0.25 * 1e9);
+		for (int second = 0; second < 60; second++) {
+			for (int i = 0; i < 64; i++) {
+				long service = (i < 56) ? fast : 5 * fast;
+				governor.recordAdmission();
+				governor.record(new RequestSample(12, 0.25, 0, service, service));
+			}
+			this.clock.advance(Duration.ofSeconds(1));
+			governor.evaluate();
+		}
+		assertThat(this.changes).isEmpty();
+		GovernorSnapshot.ExitCost deepest = governor.snapshot().exits().get(5);
+		assertThat(deepest.offeredLoad()).isCloseTo(64 * 0.25 * 1.5 * FluidPlant.cost(12) / 2, withinPercentage(5));
+		assertThat(deepest.costSecondsPerAudioSecond()).isGreaterThan(3 * FluidPlant.cost(12));
+	}
+
+	@Test
 	void aLullCountsOnlyOnceTheWindowHasForgottenTheLoad() {
 		DepthGovernor governor = new DepthGovernor(FluidPlant.exits(), GovernorSettings.defaults(),
 				() -> LoadProbe.Load.idle(2), List.of(), this.clock);
