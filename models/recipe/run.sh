@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Reproduces the shipped model from scratch on a CPU (on 2 cores: about 7 minutes of synthesis, 54 of training; on a GPU add
-# TRAIN_ARGS="--device cuda"): installs the Debian packages, synthesises and augments the data, trains the
+# Reproduces the shipped model from scratch on a CPU (on 2 cores: about 7 minutes of synthesis, 54 of training;
+# on a GPU add TRAIN_ARGS="--device cuda"): installs the Debian packages, synthesises and augments the data, trains the
 # 12-layer model and the separately trained 6-layer baseline side by side, studies which layers to keep, measures
 # every exit, exports models/gearbox-en with its devset and refreshes the reference features of the service's
 # front-end test.
