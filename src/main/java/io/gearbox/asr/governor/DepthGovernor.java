@@ -507,10 +507,11 @@ public final class DepthGovernor {
 		SlidingWindowHistogram.View busy = windows.serviceMicros.view(nowNanos);
 		SlidingWindowHistogram.View audio = windows.shapedAudioMicros.view(nowNanos);
 		double[] cost = estimates.costSecondsPerAudioSecond().clone();
-		if (busy.count() < minSamples || audio.count() != busy.count() || !(audio.mean().getAsDouble() > 0)) {
+		if (busy.count() < minSamples || audio.count() < minSamples || !(audio.mean().getAsDouble() > 0)) {
 			return cost;
 		}
-		double scale = busy.mean().getAsDouble() / audio.mean().getAsDouble();
+		// ratio of the sums; the two windows may differ by a request recorded while a bucket turned
+		double scale = busy.mean().getAsDouble() * busy.count() / (audio.mean().getAsDouble() * audio.count());
 		for (int i = 0; i < cost.length; i++) {
 			cost[i] = scale * estimates.shape()[i];
 		}
