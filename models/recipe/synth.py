@@ -58,7 +58,8 @@ def draw_voice(rng):
     r = rng.random()
     if r < 0.6:
         voice = f"{rng.choice(ESPEAK_BASES)}+{rng.choice(ESPEAK_VARIANTS)}"
-        return "espeak", voice, {"speed": rng.randint(125, 215), "pitch": rng.randint(20, 80), "gap": rng.randint(0, 6)}
+        settings = {"speed": rng.randint(125, 215), "pitch": rng.randint(20, 80), "gap": rng.randint(0, 6)}
+        return "espeak", voice, settings
     if r < 0.88:
         voice = rng.choice(FLITE_VOICES)
         return "flite", voice, {"stretch": rng.uniform(0.8, 1.25), "f0": rng.randint(80, 180)}
@@ -193,8 +194,12 @@ def _job(args):
 def build(jobs, out_path, workers, wav_dir=None):
     feats, texts, keys, sources = [], [], [], []
     with Pool(workers) as pool, tempfile.TemporaryDirectory() as rendered:
-        for _ in pool.imap_unordered(render_festival, festival_batches(jobs, rendered)):
+        batches = festival_batches(jobs, rendered)
+        for _ in pool.imap_unordered(render_festival, batches):
             pass
+        lines = sum(len(items) for _, items in batches)
+        if lines:  # a line the batches missed falls back to text2wave, slowly: say how many did
+            print(f"{out_path}: festival spoke {len(os.listdir(rendered))}/{lines} lines in batches", flush=True)
         jobs = [job + (rendered,) for job in jobs]
         for i, r in enumerate(pool.imap(_job, jobs, chunksize=8)):
             if r is None:

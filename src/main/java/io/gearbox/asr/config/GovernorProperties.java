@@ -40,7 +40,8 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("asr.governor")
 @Validated
 public record GovernorProperties(@DefaultValue("true") boolean enabled,
-        @DefaultValue("1s") @NotNull @DurationMin(nanos = 0, inclusive = false) @DurationMax(days = 1) Duration latencySlo,
+        @DefaultValue("1s") @NotNull @DurationMin(nanos = 0, inclusive = false) @DurationMax(days = 1)
+        Duration latencySlo,
         @DefaultValue("0.6") @DecimalMin(value = "0", inclusive = false) @DecimalMax(value = "1",
                 inclusive = false) double latencyLowFraction,
         @DefaultValue("0.8") @DecimalMin(value = "0", inclusive = false) @DecimalMax("1") double predictionTarget,

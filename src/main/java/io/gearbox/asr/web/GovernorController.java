@@ -72,14 +72,13 @@ class GovernorController {
         if (fields.isEmpty()) {
             throw new InvalidRequestException("Nothing to change: give 'mode' and/or settings");
         }
-        for (String key : fields.keySet()) {
-            if (!KEYS.contains(key)) {
-                throw new InvalidRequestException("Unknown field '" + key + "'; the fields are " + KEYS.stream().sorted().toList());
-            }
-        }
         for (Map.Entry<String, Object> field : fields.entrySet()) {
+            if (!KEYS.contains(field.getKey())) {
+                throw new InvalidRequestException("Unknown field '" + field.getKey() + "'; the fields are "
+                        + KEYS.stream().sorted().toList());
+            }
             if (field.getValue() == null) {
-                throw new InvalidRequestException("'" + field.getKey() + "' is null; leave a field out to keep it as it is");
+                throw new InvalidRequestException("'" + field.getKey() + "' is null; leave a field out to keep it");
             }
         }
         String mode = mode(fields.get("mode"));

@@ -37,9 +37,8 @@ import tools.jackson.databind.json.JsonMapper;
  * capacity (requests per second) at the deepest exit, pinned: the larger of what a closed loop of
  * {@code 4 x workers} clients completes and {@code arrivals / offered load} at the deepest exit as the governor
  * measured them meanwhile, the rate that would keep the workers exactly busy (a closed loop on the same machine is
- * often limited by its own round trips); warm
- * up with an unreported open-loop run at half of it, at full depth; then
- * for every load multiple, in each mode (the order rotated from level to level; {@code auto}: the governor
+ * often limited by its own round trips); warm up with an unreported open-loop run at half of it, at full depth;
+ * then for every load multiple, in each mode (the order rotated from level to level; {@code auto}: the governor
  * chooses, starting from full depth; {@code full}: pinned at the deepest exit; {@code shallowest}: pinned at the
  * shallowest), send requests at
  * exponentially distributed intervals for the run's length, wait for the last answers, and let the service drain
@@ -146,16 +145,15 @@ public final class LoadBenchmark {
         JsonNode after = get("/v1/governor");
         double arrivals = after.get("signals").get("arrivalsPerSecond").asDouble();
         double offered = after.get("exits").get(depths.size() - 1).get("offeredLoad").asDouble();
-        double fromCost = (offered > 0) ? arrivals / offered : 0;
-        double capacity = Math.max(closedLoop, fromCost);
+        double fromBusyTime = (offered > 0) ? arrivals / offered : 0;
+        double capacity = Math.max(closedLoop, fromBusyTime);
         this.log.printf(Locale.ROOT, "Full-depth capacity: %.2f requests/s closed loop (%d clients, %.0f s), "
                 + "%.2f from the workers' busy time (%.2f requests/s at offered load %.2f; mean audio %.2f s); "
-                + "using %.2f%n", closedLoop, 4 * workers, capacitySeconds, fromCost, arrivals, offered, meanAudio,
+                + "using %.2f%n", closedLoop, 4 * workers, capacitySeconds, fromBusyTime, arrivals, offered, meanAudio,
                 capacity);
         drain(settleSeconds);
-        // An unreported open-loop run at half the capacity, pinned at full depth: the first open-loop seconds
-        // compile this client's sending path on the service's cores, and whichever run came first paid for it
-        // (auto then saw a doubled cost and stepped shallower at 0.5x).
+        // An unreported open-loop run at half the capacity, pinned at full depth, so that no measured run is the
+        // first to exercise this client's open-loop path (its compilation runs on the service's cores).
         this.log.printf(Locale.ROOT, "Warm-up: %s%n", openLoop(0.5, "full", 0.5 * capacity, warmUpSeconds, sloNanos,
                 seed).markdown());
         drain(settleSeconds);

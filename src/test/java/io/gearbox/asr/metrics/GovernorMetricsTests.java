@@ -24,7 +24,7 @@ class GovernorMetricsTests {
     private final DepthGovernor governor = new DepthGovernor(
             List.of(new ExitPrior(2, 0.01), new ExitPrior(4, 0.02), new ExitPrior(6, 0.03)), GovernorSettings.defaults(),
             () -> LoadProbe.Load.idle(2), List.of(source("process-cpu", 0.25, true), source("gpu-memory", 0.5, false)),
-            Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
+            Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
 
     @Test
     void depthAndModeGaugesFollowTheGovernor() {

@@ -19,7 +19,7 @@ class GovernedDepthTests {
 
     private final DepthGovernor governor = new DepthGovernor(
             List.of(new ExitPrior(2, 0.01), new ExitPrior(4, 0.02), new ExitPrior(6, 0.1)), GovernorSettings.defaults(),
-            () -> LoadProbe.Load.idle(2), List.of(), Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
+            () -> LoadProbe.Load.idle(2), List.of(), Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
 
     private final GovernedDepth governed = new GovernedDepth(this.governor);
 

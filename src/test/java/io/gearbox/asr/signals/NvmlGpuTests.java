@@ -41,7 +41,8 @@ class NvmlGpuTests {
         try (NvmlGpu gpu = NvmlGpu.open(ABSENT, 0)) {
             List<SignalSource> sources = List.of(gpu.utilisation(), gpu.memory());
             DepthGovernor governor = new DepthGovernor(List.of(new ExitPrior(2, 0.01), new ExitPrior(4, 0.02)),
-                    GovernorSettings.defaults(), () -> LoadProbe.Load.idle(2), sources, Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
+                    GovernorSettings.defaults(), () -> LoadProbe.Load.idle(2), sources,
+                    Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
             governor.evaluate();
             governor.evaluate();
             List<SourceStatus> statuses = governor.snapshot().signals().sources();

@@ -175,7 +175,8 @@ class GovernorControllerTests {
         DepthGovernor depthGovernor() {
             DepthGovernor governor = new DepthGovernor(
                     List.of(new ExitPrior(2, 0.01), new ExitPrior(4, 0.02), new ExitPrior(6, 0.03)),
-                    GovernorSettings.defaults(), () -> LoadProbe.Load.idle(2), List.of(), Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
+                    GovernorSettings.defaults(), () -> LoadProbe.Load.idle(2), List.of(),
+                    Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
             governor.evaluate();
             return governor;
         }
