@@ -5,9 +5,15 @@
                                          Debian's reference BLAS (libblas3 alone) about 2 s
   python3 diagnose.py ratio 128 512      BPE pieces per output frame (8x subsampling) on the held-out sentences,
                                          for each vocabulary size; CTC needs well under 1
+  python3 diagnose.py errors             the kinds of word errors (substituted, deleted, inserted words) at every
+                                         exit of work/full.pt and in each baseline on the held-out sentences,
+                                         the character error rate, and the word error rate on the half of the
+                                         sentences with fewer and with more BPE pieces per output frame
 """
 import argparse
+import glob
 import os
+import random
 import statistics
 import tempfile
 import time
@@ -16,6 +22,7 @@ import sentencepiece as spm
 import torch
 import torch.nn.functional as F
 
+import export
 import model as M
 import train
 
@@ -59,14 +66,72 @@ def pieces_per_frame(work, vocab_size):
     return statistics.mean(ratios), ratios[int(0.9 * len(ratios))], ratios[-1]
 
 
+def error_kinds(ref, hyp):
+    """(substitutions, deletions, insertions) of one minimal word alignment."""
+    r, h = ref.split(), hyp.split()
+    d = [[(j, 0, 0, j) for j in range(len(h) + 1)]]  # (cost, subs, dels, ins)
+    for i in range(1, len(r) + 1):
+        row = [(i, 0, i, 0)]
+        for j in range(1, len(h) + 1):
+            c, s, dl, n = d[i - 1][j - 1]
+            options = [(c + (r[i - 1] != h[j - 1]), s + (r[i - 1] != h[j - 1]), dl, n)]
+            c, s, dl, n = d[i - 1][j]
+            options.append((c + 1, s, dl + 1, n))
+            c, s, dl, n = row[j - 1]
+            options.append((c + 1, s, dl, n + 1))
+            row.append(min(options))
+        d.append(row)
+    return d[-1][-1][1:]
+
+
+@torch.no_grad()
+def errors(work):
+    sp = spm.SentencePieceProcessor(model_file=os.path.join(work, "bpe.model"))
+    split = train.load_split(work, "dev_synth")
+    feats, texts = split["feats"], split["texts"]
+    models = [("full", os.path.join(work, "full.pt"))] + [
+        (os.path.basename(p)[:-3], p) for p in sorted(glob.glob(os.path.join(work, "baseline*.pt")))]
+    words = sum(len(t.split()) for t in texts)
+    rates = [len(sp.encode(t)) / int(M.ConvSubsampling.output_lengths(torch.tensor(f.shape[0])))
+             for t, f in zip(texts, feats)]
+    by_rate = sorted(range(len(texts)), key=lambda i: rates[i])
+    slow, fast = by_rate[: len(texts) // 2], by_rate[len(texts) // 2:]
+    chars = sum(len(t) for t in texts)
+    print("| model | exit | WER | substituted | deleted | inserted | CER | WER, pieces per frame up to the median "
+          "| above it |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name, path in models:
+        net, _ = export.load_checkpoint(path)
+        net.eval()
+        depths = [2, 4, 6, 8, 10, 12] if name == "full" else [len(net.layers)]
+        hyps = {d: [None] * len(texts) for d in depths}
+        for idx in train.make_batches([f.shape[0] for f in feats], 12000, random.Random(0)):
+            x, lengths = train.collate(feats, idx)
+            outputs, out_lengths = net(x, lengths, set(depths))
+            for j, i in enumerate(idx):
+                for d in depths:
+                    hyps[d][i] = train.greedy_text(outputs[d][j], int(out_lengths[j]), sp)
+        for d in depths:
+            kinds = [error_kinds(t, h) for t, h in zip(texts, hyps[d])]
+            s, dl, n = (sum(k[c] for k in kinds) for c in range(3))
+            half = lambda ids: sum(sum(kinds[i]) for i in ids) / sum(len(texts[i].split()) for i in ids)
+            spelled = lambda line: " ".join(line.replace(" ", "_"))
+            cer = sum(sum(error_kinds(spelled(t), spelled(h))) for t, h in zip(texts, hyps[d])) / chars
+            print(f"| {name} | {d} | {(s + dl + n) / words:.1%} | {s / words:.1%} | {dl / words:.1%} | "
+                  f"{n / words:.1%} | {cer:.1%} | {half(slow):.1%} | {half(fast):.1%} |")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--work", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "work"))
-    p.add_argument("check", choices=["step", "ratio"])
+    p.add_argument("check", choices=["step", "ratio", "errors"])
     p.add_argument("vocab_sizes", nargs="*", type=int, default=[128])
     a = p.parse_args()
     if a.check == "step":
         print(f"{step_seconds():.3f} s per training step (1 thread)")
+    elif a.check == "errors":
+        torch.set_num_threads(1)
+        errors(a.work)
     else:
         for v in a.vocab_sizes:
             mean, p90, top = pieces_per_frame(a.work, v)
