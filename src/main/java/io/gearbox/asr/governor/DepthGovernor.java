@@ -196,6 +196,8 @@ public final class DepthGovernor {
 
 	private double[] lastOfferedLoad;
 
+	private double[] lastWindowCost;
+
 	/**
 	 * Creates a governor serving the deepest exit in mode {@link GovernorMode#AUTO}.
 	 * @param exits the exits it may choose, with their prior costs; depths distinct
@@ -388,8 +390,8 @@ public final class DepthGovernor {
 		CostModel.Estimates estimates = this.costs.estimates();
 		List<GovernorSnapshot.ExitCost> table = new ArrayList<>();
 		for (int i = 0; i < this.depths.length; i++) {
-			table.add(new GovernorSnapshot.ExitCost(this.depths[i], estimates.cost(i), estimates.samples()[i],
-					this.lastPrediction[i], this.lastOfferedLoad[i]));
+			table.add(new GovernorSnapshot.ExitCost(this.depths[i], estimates.cost(i), this.lastWindowCost[i],
+					estimates.samples()[i], this.lastPrediction[i], this.lastOfferedLoad[i]));
 		}
 		return new GovernorSnapshot(this.clock.instant(), this.depth, this.mode, this.state, this.lastDecision,
 				Optional.ofNullable(this.lastChange), this.lastSignals, table, this.settings);
@@ -457,8 +459,9 @@ public final class DepthGovernor {
 		this.lastPrediction = predicted;
 		long rejected = windows.rejections.view(nowNanos).count();
 		OptionalDouble arrivals = arrivalsPerSecond(windows, nowNanos, current.minSamples());
-		double[] offered = DepthPolicy.offeredLoad(windowCost(windows, nowNanos, estimates, current.minSamples()),
-				arrivals.orElse(0), this.meanAudioSeconds, load.workers());
+		this.lastWindowCost = windowCost(windows, nowNanos, estimates, current.minSamples());
+		double[] offered = DepthPolicy.offeredLoad(this.lastWindowCost, arrivals.orElse(0), this.meanAudioSeconds,
+				load.workers());
 		boolean offeredKnown = estimates.measured() && arrivals.isPresent();
 		this.lastOfferedLoad = offeredKnown ? offered : nanArray(offered.length);
 		this.lastSignals = new GovernorSnapshot.Signals(now, seconds(latency.percentile(95), 1e6), latency.count(),

@@ -75,15 +75,19 @@ public record GovernorSnapshot(Instant at, int depth, GovernorMode mode, PolicyS
 	 *
 	 * @param depth the exit
 	 * @param costSecondsPerAudioSecond estimated service seconds per audio second now: the machine-wide scale,
-	 * learned from requests at every exit, times this exit's shape
+	 * learned from requests at every exit, times this exit's shape; follows the last few requests and drives the
+	 * latency predictions
+	 * @param windowCostSecondsPerAudioSecond the same over the window: the workers' busy time per audio second
+	 * of the requests the window holds, times this exit's shape; steadier, and the cost the offered load uses
+	 * (the fast cost while the window holds too few requests)
 	 * @param samples requests served at this exit; 0 means its shape (its cost relative to the other exits) comes
 	 * from the prior, though the scale may be measured
 	 * @param predictedLatencySeconds predicted end-to-end latency of a typical request now
 	 * @param offeredLoad the fraction of the workers the arriving requests would keep busy at this exit
 	 * ({@code > 1}: more than it can serve), or {@code NaN} before arrivals and costs are measured
 	 */
-	public record ExitCost(int depth, double costSecondsPerAudioSecond, long samples,
-			double predictedLatencySeconds, double offeredLoad) {
+	public record ExitCost(int depth, double costSecondsPerAudioSecond, double windowCostSecondsPerAudioSecond,
+			long samples, double predictedLatencySeconds, double offeredLoad) {
 
 		/** Whether requests at this exit measured its cost, rather than its shape being taken from the prior. */
 		public boolean measured() {

@@ -115,20 +115,22 @@ record GovernorView(int depth, String mode, String state, String lastDecision, C
 
     /**
      * @param depth the exit
-     * @param costSecondsPerAudioSecond estimated service seconds per audio second
+     * @param costSecondsPerAudioSecond estimated service seconds per audio second, following the last few requests
+     * (the latency predictions use it)
+     * @param windowCostSecondsPerAudioSecond the same over the governor's window, the cost the offered load uses
      * @param samples requests served at it (0: its shape relative to the other exits is the prior's)
      * @param predictedLatencyMs predicted end-to-end latency of a typical request now ({@code null} if unbounded)
      * @param measured whether requests at this exit measured its cost rather than its shape being assumed
      * @param offeredLoad fraction of the workers the arriving requests would keep busy at this exit (above 1: more
      * than it can serve); {@code null} until arrivals and costs are measured
      */
-    record Exit(int depth, double costSecondsPerAudioSecond, long samples, Double predictedLatencyMs,
-            boolean measured, Double offeredLoad) {
+    record Exit(int depth, double costSecondsPerAudioSecond, double windowCostSecondsPerAudioSecond, long samples,
+            Double predictedLatencyMs, boolean measured, Double offeredLoad) {
 
         static Exit of(GovernorSnapshot.ExitCost cost) {
             double predicted = cost.predictedLatencySeconds() * 1e3;
-            return new Exit(cost.depth(), cost.costSecondsPerAudioSecond(), cost.samples(),
-                    Double.isFinite(predicted) ? predicted : null, cost.measured(),
+            return new Exit(cost.depth(), cost.costSecondsPerAudioSecond(), cost.windowCostSecondsPerAudioSecond(),
+                    cost.samples(), Double.isFinite(predicted) ? predicted : null, cost.measured(),
                     Double.isFinite(cost.offeredLoad()) ? cost.offeredLoad() : null);
         }
 

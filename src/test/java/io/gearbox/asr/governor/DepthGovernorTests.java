@@ -137,7 +137,10 @@ class DepthGovernorTests {
 		}
 		assertThat(this.changes).isEmpty();
 		GovernorSnapshot.ExitCost deepest = governor.snapshot().exits().get(5);
-		assertThat(deepest.offeredLoad()).isCloseTo(64 * 0.25 * 1.5 * FluidPlant.cost(12) / 2, withinPercentage(5));
+		assertThat(deepest.windowCostSecondsPerAudioSecond())
+				.isCloseTo(1.5 * FluidPlant.cost(12), withinPercentage(5));
+		assertThat(deepest.offeredLoad()).isCloseTo(64 * 0.25 * deepest.windowCostSecondsPerAudioSecond() / 2,
+				withinPercentage(1));
 		assertThat(deepest.costSecondsPerAudioSecond()).isGreaterThan(3 * FluidPlant.cost(12));
 	}
 

@@ -55,6 +55,7 @@ class GovernorControllerTests {
             .jsonPath("$.exits.length()").isEqualTo(3)
             .jsonPath("$.exits[0].depth").isEqualTo(2)
             .jsonPath("$.exits[0].costSecondsPerAudioSecond").isNumber()
+            .jsonPath("$.exits[0].windowCostSecondsPerAudioSecond").isNumber()
             .jsonPath("$.exits[0].samples").isEqualTo(0)
             .jsonPath("$.exits[0].predictedLatencyMs").isNumber()
             .jsonPath("$.exits[0].measured").isEqualTo(false)
