@@ -5,7 +5,7 @@
 # training runs about 9x slower on the CPU (`python3 diagnose.py step`: 1.85 s against 0.21 s per step).
 set -euo pipefail
 packages=(python3-torch python3-torchaudio python3-onnx python3-sentencepiece python3-numpy libopenblas0-openmp
-          espeak-ng flite festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts
+          sox espeak-ng flite festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts
           fortunes fortunes-min wamerican)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
