@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reproduces the shipped model from scratch on a CPU (on 2 cores: about 7 minutes of synthesis, 54 of training;
+# Reproduces the shipped model from scratch on a CPU (on 2 cores: about 23 minutes of synthesis, 63 of training;
 # on a GPU add TRAIN_ARGS="--device cuda"): installs the Debian packages, synthesises and augments the data, trains the
 # 12-layer model and the separately trained 6-layer baseline side by side, studies which layers to keep, measures
 # every exit, exports models/gearbox-en with its devset and refreshes the reference features of the service's
@@ -15,7 +15,7 @@ cd "$(dirname "$0")"
 PY=/usr/bin/python3
 TRAIN_ARGS=${TRAIN_ARGS:-}
 ./setup.sh
-$PY synth.py --train-utterances 10000
+$PY synth.py --train-utterances 30000
 $PY -c "import train; train.train_tokenizer('work', 128, 1)"
 COMMON=(--steps 16000 --max-minutes 72 --lr 2e-3 --warmup 600 --eval-every 2000 --dropout 0 --no-spec-augment)
 $PY train.py --name full "${COMMON[@]}" $TRAIN_ARGS > work/full.out 2>&1 &
