@@ -32,7 +32,7 @@ import io.gearbox.asr.inference.ModelManifest;
  * <pre>
  * ./mvnw -q -o test-compile exec:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=io.gearbox.asr.bench.ExitBenchmark \
- *     -Dexec.args="models/gearbox-en models/gearbox-en/devset 1 3"
+ *     -Dexec.args="models/gearbox-en models/gearbox-en/devset 1 5"
  * </pre>
  *
  * Arguments: model folder, development set folder (audio files and {@code transcripts.tsv} with
