@@ -84,6 +84,11 @@ def error_kinds(ref, hyp):
     return d[-1][-1][1:]
 
 
+def spelled(line):
+    """A line as space-separated characters, its spaces as "_": error_kinds on it counts character errors."""
+    return " ".join(line.replace(" ", "_"))
+
+
 @torch.no_grad()
 def errors(work):
     sp = spm.SentencePieceProcessor(model_file=os.path.join(work, "bpe.model"))
@@ -114,11 +119,10 @@ def errors(work):
         for d in depths:
             kinds = [error_kinds(t, h) for t, h in zip(texts, hyps[d])]
             s, dl, n = (sum(k[c] for k in kinds) for c in range(3))
-            half = lambda ids: sum(sum(kinds[i]) for i in ids) / sum(len(texts[i].split()) for i in ids)
-            spelled = lambda line: " ".join(line.replace(" ", "_"))
             cer = sum(sum(error_kinds(spelled(t), spelled(h))) for t, h in zip(texts, hyps[d])) / chars
+            wer_of = [sum(sum(kinds[i]) for i in ids) / sum(len(texts[i].split()) for i in ids) for ids in (slow, fast)]
             print(f"| {name} | {d} | {(s + dl + n) / words:.1%} | {s / words:.1%} | {dl / words:.1%} | "
-                  f"{n / words:.1%} | {cer:.1%} | {half(slow):.1%} | {half(fast):.1%} |")
+                  f"{n / words:.1%} | {cer:.1%} | {wer_of[0]:.1%} | {wer_of[1]:.1%} |")
 
 
 def main():
