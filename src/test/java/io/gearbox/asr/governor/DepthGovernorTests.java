@@ -42,6 +42,13 @@ class DepthGovernorTests {
 		return governor;
 	}
 
+	/** The one change the governor made, which had this reason. */
+	private DepthChange theOnlyChange(Reason reason) {
+		assertThat(this.changes).hasSize(1);
+		assertThat(this.changes.get(0).reason()).isEqualTo(reason);
+		return this.changes.get(0);
+	}
+
 	private DepthGovernor governor() {
 		return governor(this.plant, GovernorSettings.defaults());
 	}
@@ -89,10 +96,7 @@ class DepthGovernorTests {
 		shortQueue.seconds(governor, 120);
 		assertThat(shortQueue.rejected()).isEqualTo(rejectedWhileSettling);
 		assertThat(governor.depth()).isBetween(4, 6);
-		assertThat(this.changes).hasSize(1).first().satisfies((change) -> {
-			assertThat(change.reason()).isEqualTo(Reason.OVERLOAD);
-			assertThat(change.from()).isEqualTo(12);
-		});
+		assertThat(theOnlyChange(Reason.OVERLOAD).from()).isEqualTo(12);
 		GovernorSnapshot snapshot = governor.snapshot();
 		assertThat(snapshot.signals().arrivalsPerSecond().getAsDouble()).isCloseTo(15.0, withinPercentage(5));
 		assertThat(snapshot.exits().get(1).offeredLoad()).isCloseTo(0.6, withinPercentage(5));
@@ -111,10 +115,7 @@ class DepthGovernorTests {
 		assertThat(this.changes).isEmpty();
 		shortQueue.load(1.5);
 		shortQueue.seconds(governor, 4);
-		assertThat(this.changes).hasSize(1).first().satisfies((change) -> {
-			assertThat(change.reason()).isEqualTo(Reason.OVERLOAD);
-			assertThat(change.to()).isBetween(4, 6);
-		});
+		assertThat(theOnlyChange(Reason.OVERLOAD).to()).isBetween(4, 6);
 	}
 
 	@Test
