@@ -2,8 +2,9 @@
 # Reproduces the shipped model from scratch on a CPU (on 2 cores: about 23 minutes of synthesis, 63 of training;
 # on a GPU add TRAIN_ARGS="--device cuda"): installs the Debian packages, synthesises and augments the data, trains the
 # 12-layer model and the separately trained 6-layer baseline side by side, studies which layers to keep, measures
-# every exit, exports models/gearbox-en with its devset and refreshes the reference features of the service's
-# front-end test.
+# every exit, exports models/gearbox-en with its word language model and devset and refreshes the reference features
+# of the service's front-end test. The language model's weights in lm.py were chosen on work/tune_synth with
+# `DecodingBenchmark tune` (see the model card).
 #
 # Both models: the same recipe (intermediate CTC at every exit of the 12-layer model, stochastic depth 0.1, a
 # 300-step short-utterance curriculum, no SpecAugment and no dropout: on this budget the model underfits and
@@ -28,6 +29,7 @@ $PY layers.py | tee work/layers.out
 $PY evaluate.py | tee work/evaluation.out
 rm -f ../gearbox-en/*.onnx ../gearbox-en/weights.bin
 $PY export.py
+$PY lm.py
 $PY devset.py
 $PY reference.py
 $PY clips.py

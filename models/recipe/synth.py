@@ -243,16 +243,19 @@ def main():
     p.add_argument("--an4-copies", type=int, default=12)
     p.add_argument("--workers", type=int, default=os.cpu_count())
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--dev-only", action="store_true", help="rebuild the development sets only")
+    p.add_argument("--tune", type=int, default=200, help="held-out sentences for tuning the decoder's weights")
+    p.add_argument("--dev-only", action="store_true", help="rebuild the development and tuning sets only")
     a = p.parse_args()
     data = os.path.join(a.work, "data")
     os.makedirs(data, exist_ok=True)
-    train_lines, dev_lines = text.corpora(seed=a.seed)
+    lines = text.split(seed=a.seed)
+    train_lines, dev_lines = lines.train, lines.dev
     fsdd_train, fsdd_dev, an4_train, an4_dev = real_data()
 
     for name, items in [("dev_synth", [("tts", f"synth{i:04d}", l) for i, l in enumerate(dev_lines)]),
                         ("dev_fsdd", [("fsdd", k, v) for k, v in fsdd_dev]),
-                        ("dev_an4", [("an4", k, v) for k, v in an4_dev])]:
+                        ("dev_an4", [("an4", k, v) for k, v in an4_dev]),
+                       ("tune_synth", [("tts", f"tune{i:04d}", l) for i, l in enumerate(lines.tune[: a.tune])])]:
         wav_dir = os.path.join(a.work, name)
         os.makedirs(wav_dir, exist_ok=True)
         jobs = [(kind, key, payload, a.seed * 1_000_003 + 7 + i, False) for i, (kind, key, payload) in enumerate(items)]

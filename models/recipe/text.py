@@ -7,6 +7,7 @@ import glob
 import os
 import random
 import re
+from typing import NamedTuple
 
 SHARED = os.environ.get("GEARBOX_SHARED", os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared"))
 ONES = "zero one two three four five six seven eight nine".split()
@@ -111,20 +112,42 @@ def generated_lines(rng: random.Random, words, n):
     return out
 
 
-def corpora(seed=0, n_dev=300):
-    """Returns (train_lines, dev_lines). Dev lines are LibriSpeech sentences never used in training."""
+class Split(NamedTuple):
+    """The text of one recipe run.
+
+    train: the lines synthesised for training, shuffled. dev: held-out LibriSpeech chunks (the development set).
+    tune: further chunks of the dev sentences that neither training nor the language model sees, for choosing
+    decoding weights without touching dev. lm: the language model's text: the training sentences whole, plus the
+    generated digit strings, spellings, numbers and commands (not the random word lists, which are no language).
+    """
+    train: list
+    dev: list
+    tune: list
+    lm: list
+
+
+def split(seed=0, n_dev=300) -> Split:
     rng = random.Random(seed)
     libri = sorted({n for n in (normalise(l) for l in librispeech_lines()) if n})
     rng.shuffle(libri)
     dev_src, train_src = libri[:n_dev], libri[n_dev:]
-    dev = [c for line in dev_src for c in chunk_words(line, rng, 6, 20)][:n_dev]
+    held_out = [c for line in dev_src for c in chunk_words(line, rng, 6, 20)]
+    dev, tune = held_out[:n_dev], held_out[n_dev:]
     fortunes = sorted({n for n in (normalise(l) for l in fortune_lines()) if n})
     words = dictionary_words()
     train = []
     for line in train_src + fortunes:
         train.extend(chunk_words(line, rng))
-    train.extend(generated_lines(rng, words, len(train) // 6))
+    generated = generated_lines(rng, words, len(train) // 6)
+    train.extend(generated)
     dev_set = set(dev)
     train = [t for t in train if t not in dev_set]
     rng.shuffle(train)
-    return train, dev
+    lm = train_src + fortunes + [g for i, g in enumerate(generated) if i % 6 < 4]
+    return Split(train, dev, tune, [l for l in lm if l not in dev_set])
+
+
+def corpora(seed=0, n_dev=300):
+    """Returns (train_lines, dev_lines). Dev lines are LibriSpeech sentences never used in training."""
+    s = split(seed, n_dev)
+    return s.train, s.dev
