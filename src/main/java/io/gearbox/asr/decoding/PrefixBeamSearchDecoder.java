@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * CTC prefix beam search (Hannun et al., 2014, without a language model).
+ * CTC prefix beam search (Hannun et al., 2014), optionally with a word language model fused in.
  *
  * <p><b>Search.</b> Each hypothesis is a label prefix with two log-probabilities: {@code pb}, of all alignments
  * of the frames so far that yield the prefix and end in a blank, and {@code pnb}, of those that end in its last
@@ -23,6 +23,15 @@ import java.util.Objects;
  * kept, and the best of them at the end is the answer. Summing over alignments is what lets beam search find a
  * prefix that no single best path spells (see the tests). Even a beam of 1 sums paths, so it equals greedy
  * decoding only when per-frame posteriors are peaky, as trained CTC models' are.
+ *
+ * <p><b>Language model</b> (optional, {@link LanguageModelFusion}). The sums {@code pb} and {@code pnb} stay
+ * acoustic; a prefix is ranked by {@code logaddexp(pb, pnb) + lm(prefix)}, where {@code lm(prefix)} is the fused
+ * score of the words the prefix has completed (a word is complete when a piece starting a new word follows it)
+ * plus, when the word being spelled is no longer the beginning of any word of the model, that word's score as an
+ * unknown word. Without that look-ahead a prefix would pay for its words only as it completed them, and the search
+ * would prefer to run words together. The score is a function of the prefix alone, so it is computed once, when
+ * the prefix is first reached, and the search's sums are unchanged. At the end the last word and the end of the sentence are scored too, and the best
+ * prefix by that complete score is the answer. With no language model {@code lm(prefix) = 0}.
  *
  * <p><b>Token pruning</b> (optional, for speed): per frame only labels with {@code lp >= minTokenLogProb}, and of
  * those at most the {@code maxTokensPerFrame} most probable, are considered as extensions. The blank and the
@@ -43,6 +52,7 @@ public final class PrefixBeamSearchDecoder implements CtcDecoder {
     private final int beamWidth;
     private final int maxTokensPerFrame;
     private final double minTokenLogProb;
+    private final LanguageModelFusion fusion;
 
     /** Exact prefix beam search: every label is considered in every frame. */
     public PrefixBeamSearchDecoder(Vocabulary vocabulary, double frameSeconds, int beamWidth) {
@@ -60,6 +70,16 @@ public final class PrefixBeamSearchDecoder implements CtcDecoder {
      */
     public PrefixBeamSearchDecoder(Vocabulary vocabulary, double frameSeconds, int beamWidth, int maxTokensPerFrame,
             double minTokenLogProb) {
+        this(vocabulary, frameSeconds, beamWidth, maxTokensPerFrame, minTokenLogProb, null);
+    }
+
+    /**
+     * As {@link #PrefixBeamSearchDecoder(Vocabulary, double, int, int, double)}, with a word language model.
+     *
+     * @param fusion the language model and its weights, or {@code null} for none
+     */
+    public PrefixBeamSearchDecoder(Vocabulary vocabulary, double frameSeconds, int beamWidth, int maxTokensPerFrame,
+            double minTokenLogProb, LanguageModelFusion fusion) {
         this.vocabulary = Objects.requireNonNull(vocabulary, "vocabulary");
         Transcripts.checkFrameSeconds(frameSeconds);
         if (beamWidth < 1) {
@@ -75,17 +95,23 @@ public final class PrefixBeamSearchDecoder implements CtcDecoder {
         this.beamWidth = beamWidth;
         this.maxTokensPerFrame = maxTokensPerFrame;
         this.minTokenLogProb = minTokenLogProb;
+        this.fusion = fusion;
     }
 
     public int beamWidth() {
         return beamWidth;
     }
 
+    /** Whether a language model is fused in. */
+    public boolean hasLanguageModel() {
+        return fusion != null;
+    }
+
     @Override
     public Transcript decode(float[][] logProbs, int length) {
         int frames = Transcripts.checkInput(logProbs, length, vocabulary);
         int blank = vocabulary.blankId();
-        Prefix root = new Prefix(null, -1);
+        Prefix root = fusion == null ? new Prefix(null, -1) : new Prefix(fusion.model().start());
         List<Hypothesis> beam = new ArrayList<>();
         Hypothesis start = new Hypothesis(root);
         start.pb = 0.0;
@@ -116,19 +142,19 @@ public final class PrefixBeamSearchDecoder implements CtcDecoder {
                     int c = candidates[i];
                     double lp = row[c];
                     if (c != last) {
-                        next.computeIfAbsent(prefix.child(c), Hypothesis::new).addLabelEnding(total + lp,
+                        next.computeIfAbsent(child(prefix, c), Hypothesis::new).addLabelEnding(total + lp,
                                 bestPath + lp, new Alignment(new TokenSpan(c, t, t, lp), bestAlignment));
                     }
                     else if (hyp.pb != Double.NEGATIVE_INFINITY) {
                         // Only a blank between two equal labels makes them two tokens.
-                        next.computeIfAbsent(prefix.child(c), Hypothesis::new).addLabelEnding(hyp.pb + lp,
+                        next.computeIfAbsent(child(prefix, c), Hypothesis::new).addLabelEnding(hyp.pb + lp,
                                 hyp.vb + lp, new Alignment(new TokenSpan(c, t, t, lp), hyp.ab));
                     }
                 }
             }
             beam = prune(next);
         }
-        Hypothesis best = beam.get(0);
+        Hypothesis best = fusion == null ? beam.get(0) : bestComplete(beam);
         Alignment alignment = best.vb >= best.vnb ? best.ab : best.anb;
         return Transcripts.build(alignment == null ? List.of() : alignment.tokens(), vocabulary, frameSeconds);
     }
@@ -156,13 +182,59 @@ public final class PrefixBeamSearchDecoder implements CtcDecoder {
         return maxTokensPerFrame;
     }
 
+    private Prefix child(Prefix prefix, int label) {
+        return prefix.children().computeIfAbsent(label, l -> extend(prefix, l));
+    }
+
+    /** The prefix {@code parent + label}, with its language-model bookkeeping when a model is fused in. */
+    private Prefix extend(Prefix parent, int label) {
+        if (fusion == null || vocabulary.isSpecial(label)) {
+            return new Prefix(parent, label);
+        }
+        String text = vocabulary.text(label).strip();
+        if (vocabulary.startsWord(label) && !parent.word.isEmpty()) {
+            double score = parent.lmScore + fusion.score(parent.lmState, parent.word);
+            NgramLanguageModel.State state = fusion.model().next(parent.lmState, parent.word);
+            return new Prefix(parent, label, state, text, score, pending(state, text));
+        }
+        String word = parent.word + text;
+        return new Prefix(parent, label, parent.lmState, word, parent.lmScore, pending(parent.lmState, word));
+    }
+
+    /** The look-ahead score of a word being spelled: its score as an unknown word once it can be no other. */
+    private double pending(NgramLanguageModel.State state, String word) {
+        return word.isEmpty() || fusion.model().startsSomeWord(word) ? 0.0 : fusion.score(state, word);
+    }
+
+    /** The hypothesis whose prefix, completed by its last word and the end of the sentence, scores best. */
+    private Hypothesis bestComplete(List<Hypothesis> beam) {
+        Hypothesis best = null;
+        double bestScore = Double.NEGATIVE_INFINITY;
+        for (Hypothesis hyp : beam) {
+            Prefix prefix = hyp.prefix;
+            double score = hyp.total + prefix.lmScore;
+            NgramLanguageModel.State state = prefix.lmState;
+            if (!prefix.word.isEmpty()) {
+                score += fusion.score(state, prefix.word);
+                state = fusion.model().next(state, prefix.word);
+            }
+            score += fusion.end(state);
+            if (best == null || score > bestScore) {
+                best = hyp;
+                bestScore = score;
+            }
+        }
+        return best;
+    }
+
     private List<Hypothesis> prune(Map<Prefix, Hypothesis> next) {
         List<Hypothesis> all = new ArrayList<>(next.values());
         for (Hypothesis hyp : all) {
             hyp.total = logAddExp(hyp.pb, hyp.pnb);
+            hyp.rank = hyp.total + hyp.prefix.lmScore + hyp.prefix.pending;
         }
         // Stable sort: ties keep the order in which prefixes were first reached.
-        all.sort((a, b) -> Double.compare(b.total, a.total));
+        all.sort((a, b) -> Double.compare(b.rank, a.rank));
         return all.size() > beamWidth ? new ArrayList<>(all.subList(0, beamWidth)) : all;
     }
 
@@ -177,23 +249,47 @@ public final class PrefixBeamSearchDecoder implements CtcDecoder {
         return max + Math.log1p(Math.exp(-Math.abs(a - b)));
     }
 
-    /** A node of the prefix trie built during one decode: equal prefixes are the same object. */
+    /**
+     * A node of the prefix trie built during one decode: equal prefixes are the same object. With a language
+     * model it also holds the model's state after the completed words, the word being spelled, the fused score
+     * of the completed words and the look-ahead score of the word being spelled.
+     */
     private static final class Prefix {
 
         final Prefix parent;
         final int token;
+        final NgramLanguageModel.State lmState;
+        final String word;
+        final double lmScore;
+        final double pending;
         private Map<Integer, Prefix> children;
 
-        Prefix(Prefix parent, int token) {
-            this.parent = parent;
-            this.token = token;
+        /** The root of a search with a language model. */
+        Prefix(NgramLanguageModel.State start) {
+            this(null, -1, start, "", 0.0, 0.0);
         }
 
-        Prefix child(int label) {
+        /** A prefix whose language-model bookkeeping, if any, equals its parent's. */
+        Prefix(Prefix parent, int token) {
+            this(parent, token, parent == null ? null : parent.lmState, parent == null ? "" : parent.word,
+                    parent == null ? 0.0 : parent.lmScore, parent == null ? 0.0 : parent.pending);
+        }
+
+        Prefix(Prefix parent, int token, NgramLanguageModel.State lmState, String word, double lmScore,
+                double pending) {
+            this.parent = parent;
+            this.token = token;
+            this.lmState = lmState;
+            this.word = word;
+            this.lmScore = lmScore;
+            this.pending = pending;
+        }
+
+        Map<Integer, Prefix> children() {
             if (children == null) {
                 children = new HashMap<>();
             }
-            return children.computeIfAbsent(label, l -> new Prefix(this, l));
+            return children;
         }
     }
 
@@ -228,6 +324,7 @@ public final class PrefixBeamSearchDecoder implements CtcDecoder {
         Alignment ab;
         Alignment anb;
         double total;
+        double rank;
 
         Hypothesis(Prefix prefix) {
             this.prefix = prefix;

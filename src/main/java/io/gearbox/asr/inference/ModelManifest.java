@@ -35,10 +35,12 @@ import tools.jackson.databind.json.JsonMapper;
  * @param outputs names of the graph outputs
  * @param weights file name of the shared external weights
  * @param exits the exits, any order in the file; {@link #exits()} is sorted by depth
+ * @param languageModel the word language model beam search may fuse in, or {@code null} when the model has none
  */
 public record ModelManifest(String name, String version, String language, int sampleRate, Features features,
         String normalization, int subsamplingFactor, int minFeatureFrames, String vocabulary, String tokenType,
-        String wordBoundary, int blankId, Inputs inputs, Outputs outputs, String weights, List<Exit> exits) {
+        String wordBoundary, int blankId, Inputs inputs, Outputs outputs, String weights, List<Exit> exits,
+        LanguageModel languageModel) {
 
     private static final JsonMapper MAPPER = JsonMapper.builder()
         .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -162,6 +164,23 @@ public record ModelManifest(String name, String version, String language, int sa
             }
             layers = (layers != null) ? List.copyOf(layers) : List.of();
             devWer = (devWer != null) ? Map.copyOf(devWer) : Map.of();
+        }
+    }
+
+
+    /**
+     * The word language model shipped with the acoustic model, and the fusion weights tuned for the pair.
+     * @param file ARPA file (gzip or plain), relative to the model folder
+     * @param order highest n-gram order
+     * @param weight the language model's weight in the beam search's score
+     * @param wordBonus added to the score per word (natural log)
+     */
+    public record LanguageModel(String file, int order, double weight, double wordBonus) {
+
+        public LanguageModel {
+            require(file != null && !file.isBlank(), "language_model.file is missing");
+            require(weight >= 0 && Double.isFinite(weight), "language_model.weight must be finite and >= 0");
+            require(Double.isFinite(wordBonus), "language_model.word_bonus must be finite");
         }
     }
 

@@ -11,6 +11,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.within;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -137,6 +140,95 @@ class PrefixBeamSearchDecoderTests {
                 .isThrownBy(() -> new PrefixBeamSearchDecoder(VOCABULARY, 0.08, 4, 0, -10))
                 .withMessageContaining("maxTokensPerFrame");
         assertThatIllegalArgumentException().isThrownBy(() -> beam(4).decode(frames(0.9, THE), 2));
+    }
+
+    @Test
+    void theLanguageModelPicksTheWordItKnowsWhenTheAcousticsHesitate() throws IOException {
+        // "▁a s" is a little more probable to the acoustic model than "▁c at"; the language model knows "the cat".
+        float[][] logProbs = Lattices.log(new double[][] {
+                { 0.02, 0.9, 0.02, 0.02, 0.01, 0.01, 0.01, 0.01 },
+                { 0.02, 0.01, 0.45, 0.01, 0.48, 0.01, 0.01, 0.01 },
+                { 0.02, 0.01, 0.01, 0.45, 0.01, 0.48, 0.01, 0.01 } });
+
+        assertThat(beam(8).decode(logProbs, 3).text()).isEqualTo("the as");
+        assertThat(fused(8, 1.0, 0.0).decode(logProbs, 3).text()).isEqualTo("the cat");
+    }
+
+    @Test
+    void aWordThatCanNoLongerBecomeAKnownWordIsPenalisedBeforeItEnds() throws IOException {
+        // After "▁the", "at" glues on ("theat", no word of the model starts so) a little more probably than "▁a"
+        // starts a word. The look-ahead charges "theat" as an unknown word at once, so a narrow beam keeps "the a".
+        float[][] logProbs = Lattices.log(new double[][] {
+                { 0.02, 0.9, 0.02, 0.02, 0.01, 0.01, 0.01, 0.01 },
+                { 0.05, 0.01, 0.01, 0.48, 0.42, 0.01, 0.01, 0.01 },
+                { 0.93, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01 } });
+
+        assertThat(beam(1).decode(logProbs, 3).text()).isEqualTo("theat");
+        assertThat(fused(1, 1.0, 0.0).decode(logProbs, 3).text()).isEqualTo("the a");
+    }
+
+    @Test
+    void aLanguageModelOfWeightAndBonusZeroChangesNothing() throws IOException {
+        PrefixBeamSearchDecoder fused = fused(4, 0.0, 0.0);
+        Random random = new Random(11);
+        for (int trial = 0; trial < 100; trial++) {
+            float[][] logProbs = Lattices.flat(random, 12, VOCABULARY.size());
+
+            assertThat(fused.decode(logProbs, 12)).as("trial %d", trial).isEqualTo(beam(4).decode(logProbs, 12));
+        }
+    }
+
+    @Test
+    void theWordBonusOffsetsTheLanguageModelsCostPerWord() throws IOException {
+        // Acoustically "the a" and "the" are as probable; every word costs the language model something (here
+        // "the a" 1.4 nats more than "the"), so only a bonus per word makes two words worth more than one.
+        float[][] logProbs = Lattices.log(new double[][] {
+                { 0.02, 0.9, 0.02, 0.02, 0.01, 0.01, 0.01, 0.01 },
+                { 0.47, 0.01, 0.01, 0.01, 0.47, 0.01, 0.01, 0.01 } });
+
+        assertThat(fused(8, 1.0, 0.0).decode(logProbs, 2).text()).isEqualTo("the");
+        assertThat(fused(8, 1.0, 2.0).decode(logProbs, 2).text()).isEqualTo("the a");
+    }
+
+    @Test
+    void rejectsInvalidFusionWeights() throws IOException {
+        NgramLanguageModel model = languageModel();
+        assertThatIllegalArgumentException().isThrownBy(() -> new LanguageModelFusion(model, -0.1, 0))
+                .withMessageContaining("weight");
+        assertThatIllegalArgumentException().isThrownBy(() -> new LanguageModelFusion(model, 1, Double.NaN))
+                .withMessageContaining("wordBonus");
+    }
+
+    /** Knows "the cat", "the a" and "as" only as a rare word. */
+    private static NgramLanguageModel languageModel() throws IOException {
+        String arpa = """
+                \\data\\
+                ngram 1=7
+                ngram 2=4
+
+                \\1-grams:
+                -1.0\t<s>\t-0.5
+                -1.0\t</s>
+                -6.0\t<unk>
+                -1.0\tthe\t-0.2
+                -1.5\tcat\t-0.2
+                -1.5\ta\t-0.2
+                -4.0\tas
+
+                \\2-grams:
+                -0.3\t<s> the
+                -0.4\tthe cat
+                -0.6\tthe a
+                -0.2\tcat </s>
+
+                \\end\\
+                """;
+        return NgramLanguageModel.read(new ByteArrayInputStream(arpa.getBytes(StandardCharsets.UTF_8)), "test.arpa");
+    }
+
+    private static PrefixBeamSearchDecoder fused(int width, double weight, double wordBonus) throws IOException {
+        return new PrefixBeamSearchDecoder(VOCABULARY, Lattices.FRAME_SECONDS, width, Integer.MAX_VALUE,
+                Double.NEGATIVE_INFINITY, new LanguageModelFusion(languageModel(), weight, wordBonus));
     }
 
     @Test

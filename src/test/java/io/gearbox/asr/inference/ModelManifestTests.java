@@ -51,6 +51,25 @@ class ModelManifestTests {
     }
 
     @Test
+    void readsTheLanguageModelAndItsTunedWeightsWhenTheModelShipsOne(@TempDir Path folder) throws Exception {
+        Files.writeString(folder.resolve("manifest.json"), MANIFEST);
+        assertThat(ModelManifest.load(folder).languageModel()).isNull();
+
+        Files.writeString(folder.resolve("manifest.json"), withLanguageModel(0.6));
+        assertThat(ModelManifest.load(folder).languageModel())
+            .isEqualTo(new ModelManifest.LanguageModel("lm.arpa.gz", 3, 0.6, 2.5));
+
+        Files.writeString(folder.resolve("manifest.json"), withLanguageModel(-1));
+        assertThatIllegalArgumentException().isThrownBy(() -> ModelManifest.load(folder))
+            .withMessageContaining("language_model.weight");
+    }
+
+    private static String withLanguageModel(double weight) {
+        return MANIFEST.replace("\"weights\": \"weights.bin\",", "\"weights\": \"weights.bin\", \"language_model\": "
+                + "{\"file\": \"lm.arpa.gz\", \"order\": 3, \"weight\": " + weight + ", \"word_bonus\": 2.5},");
+    }
+
+    @Test
     void rejectsAManifestWithoutExits(@TempDir Path folder) throws Exception {
         Files.writeString(folder.resolve("manifest.json"), MANIFEST.replaceAll("(?s)\"exits\": \\[.*\\]", "\"exits\": []"));
         assertThatIllegalArgumentException().isThrownBy(() -> ModelManifest.load(folder))
