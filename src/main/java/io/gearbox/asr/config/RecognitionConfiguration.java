@@ -2,12 +2,15 @@ package io.gearbox.asr.config;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
 
 import io.gearbox.asr.audio.AudioLoader;
 import io.gearbox.asr.decoding.CtcDecoder;
 import io.gearbox.asr.decoding.GreedyCtcDecoder;
+import io.gearbox.asr.decoding.LanguageModelFusion;
+import io.gearbox.asr.decoding.NgramLanguageModel;
 import io.gearbox.asr.decoding.PrefixBeamSearchDecoder;
 import io.gearbox.asr.decoding.Segment;
 import io.gearbox.asr.decoding.Segmenter;
@@ -22,6 +25,8 @@ import io.gearbox.asr.recognition.DepthSelector;
 import io.gearbox.asr.recognition.RecognitionListener;
 import io.gearbox.asr.recognition.Recognizer;
 import reactor.core.scheduler.Scheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -35,6 +40,8 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration(proxyBeanMethods = false)
 class RecognitionConfiguration {
+
+    private static final Logger logger = LoggerFactory.getLogger(RecognitionConfiguration.class);
 
     @Bean
     AudioLoader audioLoader(AcousticModel model, LimitsProperties limits) {
@@ -62,8 +69,30 @@ class RecognitionConfiguration {
         }
         return switch (decoding.method()) {
             case GREEDY -> new GreedyCtcDecoder(vocabulary, manifest.outputFrameSeconds());
-            case BEAM -> new PrefixBeamSearchDecoder(vocabulary, manifest.outputFrameSeconds(), decoding.beamWidth());
+            case BEAM -> new PrefixBeamSearchDecoder(vocabulary, manifest.outputFrameSeconds(), decoding.beamWidth(),
+                    decoding.maxTokensPerFrame(), decoding.minTokenLogProb(), fusion(model, decoding));
         };
+    }
+
+    /** The model's language model with its weights (overridden by the configuration), or null for none. */
+    private static LanguageModelFusion fusion(AcousticModel model, DecodingProperties decoding) {
+        ModelManifest.LanguageModel lm = model.manifest().languageModel();
+        if (!decoding.languageModel() || lm == null) {
+            return null;
+        }
+        Path file = model.directory().resolve(lm.file());
+        NgramLanguageModel ngram;
+        try {
+            ngram = NgramLanguageModel.load(file);
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException("Cannot read the language model " + file, ex);
+        }
+        double weight = decoding.lmWeight() != null ? decoding.lmWeight() : lm.weight();
+        double wordBonus = decoding.wordBonus() != null ? decoding.wordBonus() : lm.wordBonus();
+        logger.info("Language model {}: {} words, order {}, weight {}, word bonus {}", file, ngram.vocabularySize(),
+                ngram.order(), weight, wordBonus);
+        return new LanguageModelFusion(ngram, weight, wordBonus);
     }
 
     @Bean

@@ -29,7 +29,11 @@ class PropertiesTests {
             assertThat(context.getBean(InferenceProperties.class).provider()).isEqualTo(ExecutionProvider.CPU);
             assertThat(context.getBean(LimitsProperties.class).maxUpload()).isEqualTo(DataSize.ofMegabytes(25));
             assertThat(context.getBean(LimitsProperties.class).maxAudioDuration()).isEqualTo(Duration.ofMinutes(10));
-            assertThat(context.getBean(DecodingProperties.class).method()).isEqualTo(DecodingProperties.Method.GREEDY);
+            DecodingProperties decoding = context.getBean(DecodingProperties.class);
+            assertThat(decoding.method()).isEqualTo(DecodingProperties.Method.BEAM);
+            assertThat(decoding.beamWidth()).isEqualTo(16);
+            assertThat(decoding.languageModel()).isTrue();
+            assertThat(decoding.lmWeight()).as("the weight tuned with the model").isNull();
             RecognitionProperties recognition = context.getBean(RecognitionProperties.class);
             assertThat(recognition.effectiveWorkers()).isEqualTo(Runtime.getRuntime().availableProcessors());
             assertThat(recognition.queueCapacity()).isEqualTo(32);
@@ -55,6 +59,9 @@ class PropertiesTests {
     @Test
     void rejectsOutOfRangeValues() {
         this.runner.withPropertyValues("asr.decoding.beam-width=0").run((context) -> assertThat(context).hasFailed());
+        this.runner.withPropertyValues("asr.decoding.lm-weight=-0.1").run((context) -> assertThat(context).hasFailed());
+        this.runner.withPropertyValues("asr.decoding.min-token-log-prob=1")
+            .run((context) -> assertThat(context).hasFailed());
         this.runner.withPropertyValues("asr.recognition.queue-capacity=-1")
             .run((context) -> assertThat(context).hasFailed());
         this.runner.withPropertyValues("asr.limits.max-audio-duration=0s")
