@@ -1,0 +1,221 @@
+package io.gearbox.asr.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+import io.gearbox.asr.audio.AudioLoader;
+import io.gearbox.asr.audio.PcmAudio;
+import io.gearbox.asr.decoding.CtcDecoder;
+import io.gearbox.asr.decoding.GreedyCtcDecoder;
+import io.gearbox.asr.decoding.LanguageModelFusion;
+import io.gearbox.asr.decoding.NgramLanguageModel;
+import io.gearbox.asr.decoding.PrefixBeamSearchDecoder;
+import io.gearbox.asr.decoding.Vocabulary;
+import io.gearbox.asr.features.FeatureConfig;
+import io.gearbox.asr.features.LogMelExtractor;
+import io.gearbox.asr.inference.AcousticModel;
+import io.gearbox.asr.inference.ExecutionProvider;
+import io.gearbox.asr.inference.InferenceOptions;
+import io.gearbox.asr.inference.LogProbs;
+import io.gearbox.asr.inference.ModelManifest;
+
+/**
+ * Compares the service's CTC decoders on held-out speech, through its own front end and ONNX Runtime: greedy,
+ * prefix beam search, and beam search with the model's word language model fused in. The acoustic model runs once
+ * per clip and exit; every decoder then reads the same log-probabilities. Prints markdown tables. Not a test.
+ *
+ * <pre>
+ * ./mvnw -q -o test-compile exec:java -Dsmoke.skip -Dexec.classpathScope=test \
+ *     -Dexec.mainClass=io.gearbox.asr.bench.DecodingBenchmark \
+ *     -Dexec.args="compare models/gearbox-en models/gearbox-en/devset"
+ * </pre>
+ *
+ * Modes:
+ * <ul>
+ * <li>{@code tune MODEL SET [WEIGHTS [BONUSES]]}: at the deepest exit, the WER on SET for every language-model
+ * weight and word bonus in the comma-separated lists (default {@code 0,0.25,0.5,0.75,1,1.5} and
+ * {@code -1,0,1,2,3}, beam 16). Run it on a tuning set, never on a development set: the recipe's
+ * {@code synth.py} writes {@code work/tune_synth}, sentences neither training nor the language model saw.</li>
+ * <li>{@code compare MODEL SET...}: per exit and set, the WER of greedy decoding, beam search, and beam search with
+ * the language model at the manifest's weights (beam 16), and each decoder's time per second of audio.</li>
+ * <li>{@code fixes MODEL SET...}: the clips that the deepest exit with the language model transcribes exactly and
+ * greedy decoding does not, with both transcripts (how {@code src/test/resources/lm-clips} was chosen).</li>
+ * </ul>
+ * System properties {@code beam.width}, {@code beam.max-tokens} and {@code beam.min-log-prob} change the beam
+ * search's settings (the service's defaults otherwise); {@code depth} the exit {@code tune} uses, {@code depths}
+ * (comma-separated) the exits {@code compare} measures.
+ * A set is a folder of audio files with {@code transcripts.tsv} ({@code <file>\t<text>} lines).
+ */
+public final class DecodingBenchmark {
+
+    private static final int BEAM = 16;
+
+    private static final int MAX_TOKENS = 8;
+
+    private static final double MIN_LOG_PROB = -9.0;
+
+    private DecodingBenchmark() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length < 3 || !List.of("tune", "compare", "fixes").contains(args[0])) {
+            System.err.println("usage: tune MODEL SET [WEIGHTS [BONUSES]] | compare MODEL SET... | fixes MODEL SET...");
+            System.exit(2);
+        }
+        Path modelDir = Path.of(args[1]);
+        ModelManifest manifest = ModelManifest.load(modelDir);
+        ModelManifest.LanguageModel lm = manifest.languageModel();
+        if (lm == null) {
+            throw new IllegalArgumentException(modelDir + " ships no language model");
+        }
+        Vocabulary vocabulary = Vocabulary.load(modelDir.resolve(manifest.vocabulary()), manifest.blankId());
+        long loadStart = System.nanoTime();
+        NgramLanguageModel ngram = NgramLanguageModel.load(modelDir.resolve(lm.file()));
+        System.out.printf(Locale.ROOT, "language model %s: %d words, order %d, read in %.1f s%n", lm.file(),
+                ngram.vocabularySize(), ngram.order(), (System.nanoTime() - loadStart) / 1e9);
+        double frameSeconds = manifest.outputFrameSeconds();
+        int width = Integer.getInteger("beam.width", BEAM);
+        int maxTokens = Integer.getInteger("beam.max-tokens", MAX_TOKENS);
+        double minLogProb = Double.parseDouble(System.getProperty("beam.min-log-prob", "" + MIN_LOG_PROB));
+        System.out.printf(Locale.ROOT, "beam %d, at most %d tokens per frame, none below log-probability %.1f%n",
+                width, maxTokens, minLogProb);
+        Function<LanguageModelFusion, CtcDecoder> beam = fusion -> new PrefixBeamSearchDecoder(vocabulary,
+                frameSeconds, width, maxTokens, minLogProb, fusion);
+
+        try (AcousticModel model = AcousticModel.open(modelDir, manifest.depths(),
+                new InferenceOptions(ExecutionProvider.CPU, 1))) {
+            if (args[0].equals("tune")) {
+                List<Double> weights = numbers(args.length > 3 ? args[3] : "0,0.25,0.5,0.75,1,1.5");
+                List<Double> bonuses = numbers(args.length > 4 ? args[4] : "-1,0,1,2,3");
+                int depth = Integer.getInteger("depth", manifest.depths().get(manifest.depths().size() - 1));
+                List<Decoded> set = run(model, depth, clips(Path.of(args[2]), manifest));
+                System.out.printf(Locale.ROOT, "%n%s, depth %d, %d clips: greedy %.1f%%, beam %.1f%%%n%n", args[2],
+                        depth, set.size(), 100 * wer(set, new GreedyCtcDecoder(vocabulary, frameSeconds)),
+                        100 * wer(set, beam.apply(null)));
+                StringBuilder header = new StringBuilder("| LM weight \\ word bonus |");
+                bonuses.forEach(b -> header.append(String.format(Locale.ROOT, " %.2f |", b)));
+                System.out.println(header);
+                System.out.println("|---" + "|---".repeat(bonuses.size()) + "|");
+                for (double w : weights) {
+                    StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %.2f |", w));
+                    for (double b : bonuses) {
+                        double e = wer(set, beam.apply(new LanguageModelFusion(ngram, w, b)));
+                        row.append(String.format(Locale.ROOT, " %.1f%% |", 100 * e));
+                    }
+                    System.out.println(row);
+                }
+                return;
+            }
+            if (args[0].equals("fixes")) {
+                CtcDecoder greedy = new GreedyCtcDecoder(vocabulary, frameSeconds);
+                CtcDecoder fused = beam.apply(new LanguageModelFusion(ngram, lm.weight(), lm.wordBonus()));
+                int depth = manifest.depths().get(manifest.depths().size() - 1);
+                System.out.println("| clip | words | greedy |");
+                System.out.println("|---|---|---|");
+                for (Path set : Arrays.stream(args, 2, args.length).map(Path::of).toList()) {
+                    List<String> files = Files.readAllLines(set.resolve("transcripts.tsv")).stream()
+                            .map(line -> line.split("\t", 2)[0]).toList();
+                    List<Decoded> outputs = run(model, depth, clips(set, manifest));
+                    for (int i = 0; i < outputs.size(); i++) {
+                        Decoded d = outputs.get(i);
+                        String withLm = fused.decode(d.out().values(), d.out().length()).text();
+                        String alone = greedy.decode(d.out().values(), d.out().length()).text();
+                        if (withLm.equals(d.text()) && !alone.equals(d.text())) {
+                            System.out.printf("| %s | %s | %s |%n", set.resolve(files.get(i)), d.text(), alone);
+                        }
+                    }
+                }
+                return;
+            }
+            Map<String, CtcDecoder> decoders = new LinkedHashMap<>();
+            decoders.put("greedy", new GreedyCtcDecoder(vocabulary, frameSeconds));
+            decoders.put("beam", beam.apply(null));
+            decoders.put(String.format(Locale.ROOT, "beam + LM (%.2f, %.2f)", lm.weight(), lm.wordBonus()),
+                    beam.apply(new LanguageModelFusion(ngram, lm.weight(), lm.wordBonus())));
+            List<Path> sets = Arrays.stream(args, 2, args.length).map(Path::of).toList();
+            Map<Path, List<PcmClip>> audio = new LinkedHashMap<>();
+            for (Path set : sets) {
+                audio.put(set, clips(set, manifest));
+            }
+            StringBuilder header = new StringBuilder("| depth | decoder |");
+            sets.forEach(s -> header.append(' ').append(s.getFileName()).append(" |"));
+            System.out.println();
+            System.out.println(header.append(" decoder time per audio second |"));
+            System.out.println("|---|---|" + "---|".repeat(sets.size()) + "---|");
+            List<Integer> depths = System.getProperty("depths") == null ? manifest.depths()
+                    : numbers(System.getProperty("depths")).stream().map(Double::intValue).toList();
+            for (int depth : depths) {
+                Map<Path, List<Decoded>> outputs = new LinkedHashMap<>();
+                for (Path set : sets) {
+                    outputs.put(set, run(model, depth, audio.get(set)));
+                }
+                for (Map.Entry<String, CtcDecoder> decoder : decoders.entrySet()) {
+                    StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %d | %s |", depth,
+                            decoder.getKey()));
+                    long nanos = 0;
+                    double seconds = 0;
+                    for (Path set : sets) {
+                        long start = System.nanoTime();
+                        row.append(String.format(Locale.ROOT, " %.1f%% |",
+                                100 * wer(outputs.get(set), decoder.getValue())));
+                        nanos += System.nanoTime() - start;
+                        seconds += outputs.get(set).stream().mapToDouble(Decoded::seconds).sum();
+                    }
+                    System.out.println(row.append(String.format(Locale.ROOT, " %.5f |", nanos / 1e9 / seconds)));
+                }
+            }
+        }
+    }
+
+    private static List<Double> numbers(String list) {
+        return Arrays.stream(list.split(",")).map(Double::parseDouble).toList();
+    }
+
+    private static List<PcmClip> clips(Path set, ModelManifest manifest) throws IOException {
+        ModelManifest.Features f = manifest.features();
+        LogMelExtractor extractor = new LogMelExtractor(new FeatureConfig(manifest.sampleRate(), f.numMelBins(),
+                f.frameLength(), f.frameShift(), f.fftSize(), f.lowFreq(), f.highFreq(), f.logOffset()));
+        AudioLoader loader = new AudioLoader(manifest.sampleRate(), Duration.ofMinutes(10));
+        List<PcmClip> clips = new ArrayList<>();
+        for (String line : Files.readAllLines(set.resolve("transcripts.tsv"))) {
+            String[] parts = line.split("\t", 2);
+            PcmAudio audio = loader.load(Files.readAllBytes(set.resolve(parts[0])), null);
+            float[] samples = audio.samples().length < manifest.minSamples()
+                    ? Arrays.copyOf(audio.samples(), manifest.minSamples()) : audio.samples();
+            clips.add(new PcmClip(extractor.extract(samples), audio.durationSeconds(), parts[1]));
+        }
+        return clips;
+    }
+
+    private static List<Decoded> run(AcousticModel model, int depth, List<PcmClip> clips) {
+        return clips.stream().map(c -> new Decoded(model.run(depth, c.features()), c.seconds(), c.text())).toList();
+    }
+
+    private static double wer(List<Decoded> set, CtcDecoder decoder) {
+        int errors = 0;
+        int words = 0;
+        for (Decoded d : set) {
+            List<String> reference = LoadBenchmark.WordErrors.words(d.text());
+            String hypothesis = decoder.decode(d.out().values(), d.out().length()).text();
+            errors += LoadBenchmark.WordErrors.distance(reference, LoadBenchmark.WordErrors.words(hypothesis));
+            words += reference.size();
+        }
+        return (double) errors / words;
+    }
+
+    private record PcmClip(float[][] features, double seconds, String text) {
+    }
+
+    private record Decoded(LogProbs out, double seconds, String text) {
+    }
+
+}
