@@ -2,10 +2,8 @@ package io.gearbox.asr.decoding;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -122,7 +120,7 @@ public final class PrefixBeamSearchDecoder implements CtcDecoder {
             float[] row = logProbs[t];
             int numCandidates = candidates(row, blank, candidates);
             double lpBlank = row[blank];
-            Map<Prefix, Hypothesis> next = new LinkedHashMap<>();
+            List<Hypothesis> next = new ArrayList<>(beam.size() * (numCandidates + 1));
             for (Hypothesis hyp : beam) {
                 Prefix prefix = hyp.prefix;
                 double total = logAddExp(hyp.pb, hyp.pnb);
@@ -130,7 +128,7 @@ public final class PrefixBeamSearchDecoder implements CtcDecoder {
                 double bestPath = blankBest ? hyp.vb : hyp.vnb;
                 Alignment bestAlignment = blankBest ? hyp.ab : hyp.anb;
 
-                Hypothesis same = next.computeIfAbsent(prefix, Hypothesis::new);
+                Hypothesis same = reach(prefix, t, next);
                 same.addBlankEnding(total + lpBlank, bestPath + lpBlank, bestAlignment);
                 int last = prefix.token;
                 if (last >= 0 && hyp.pnb != Double.NEGATIVE_INFINITY) {
@@ -142,12 +140,12 @@ public final class PrefixBeamSearchDecoder implements CtcDecoder {
                     int c = candidates[i];
                     double lp = row[c];
                     if (c != last) {
-                        next.computeIfAbsent(child(prefix, c), Hypothesis::new).addLabelEnding(total + lp,
+                        reach(child(prefix, c), t, next).addLabelEnding(total + lp,
                                 bestPath + lp, new Alignment(new TokenSpan(c, t, t, lp), bestAlignment));
                     }
                     else if (hyp.pb != Double.NEGATIVE_INFINITY) {
                         // Only a blank between two equal labels makes them two tokens.
-                        next.computeIfAbsent(child(prefix, c), Hypothesis::new).addLabelEnding(hyp.pb + lp,
+                        reach(child(prefix, c), t, next).addLabelEnding(hyp.pb + lp,
                                 hyp.vb + lp, new Alignment(new TokenSpan(c, t, t, lp), hyp.ab));
                     }
                 }
@@ -159,27 +157,45 @@ public final class PrefixBeamSearchDecoder implements CtcDecoder {
         return Transcripts.build(alignment == null ? List.of() : alignment.tokens(), vocabulary, frameSeconds);
     }
 
-    /** Fills {@code out} with the labels to consider as extensions this frame and returns how many. */
+    /**
+     * The hypothesis of {@code prefix} at frame {@code t}: created, and listed in {@code next}, when the frame first
+     * reaches the prefix. Equal prefixes are one trie node, so the node itself holds its hypothesis for the frame
+     * being built, and no map is needed to merge the paths that reach it; {@code next} keeps the order in which
+     * prefixes were first reached, which breaks ties.
+     */
+    private static Hypothesis reach(Prefix prefix, int t, List<Hypothesis> next) {
+        if (prefix.frame != t) {
+            prefix.frame = t;
+            prefix.hypothesis = new Hypothesis(prefix);
+            next.add(prefix.hypothesis);
+        }
+        return prefix.hypothesis;
+    }
+
+    /**
+     * Fills {@code out} with the labels to consider as extensions this frame, most probable first, and returns how
+     * many. Equal log-probabilities keep id order.
+     */
     private int candidates(float[] row, int blank, int[] out) {
         int count = 0;
         for (int v = 0; v < row.length; v++) {
-            if (v != blank && row[v] >= minTokenLogProb && row[v] != Double.NEGATIVE_INFINITY) {
-                out[count++] = v;
+            float lp = row[v];
+            if (v == blank || lp < minTokenLogProb || lp == Float.NEGATIVE_INFINITY) {
+                continue;
             }
+            if (count == maxTokensPerFrame && lp <= row[out[count - 1]]) {
+                continue;
+            }
+            // Insertion into the sorted top list, dropping its last when full.
+            int at = Math.min(count, maxTokensPerFrame - 1);
+            while (at > 0 && row[out[at - 1]] < lp) {
+                out[at] = out[at - 1];
+                at--;
+            }
+            out[at] = v;
+            count = Math.min(count + 1, maxTokensPerFrame);
         }
-        if (count <= maxTokensPerFrame) {
-            return count;
-        }
-        Integer[] boxed = new Integer[count];
-        for (int i = 0; i < count; i++) {
-            boxed[i] = out[i];
-        }
-        // Stable, so equal log-probabilities keep id order.
-        Arrays.sort(boxed, (a, b) -> Float.compare(row[b], row[a]));
-        for (int i = 0; i < maxTokensPerFrame; i++) {
-            out[i] = boxed[i];
-        }
-        return maxTokensPerFrame;
+        return count;
     }
 
     private Prefix child(Prefix prefix, int label) {
@@ -227,8 +243,7 @@ public final class PrefixBeamSearchDecoder implements CtcDecoder {
         return best;
     }
 
-    private List<Hypothesis> prune(Map<Prefix, Hypothesis> next) {
-        List<Hypothesis> all = new ArrayList<>(next.values());
+    private List<Hypothesis> prune(List<Hypothesis> all) {
         for (Hypothesis hyp : all) {
             hyp.total = logAddExp(hyp.pb, hyp.pnb);
             hyp.rank = hyp.total + hyp.prefix.lmScore + hyp.prefix.pending;
@@ -263,6 +278,9 @@ public final class PrefixBeamSearchDecoder implements CtcDecoder {
         final double lmScore;
         final double pending;
         private Map<Integer, Prefix> children;
+        /** The frame whose hypothesis {@link #hypothesis} is, while that frame is built; -1 before any. */
+        int frame = -1;
+        Hypothesis hypothesis;
 
         /** The root of a search with a language model. */
         Prefix(NgramLanguageModel.State start) {
