@@ -100,11 +100,6 @@ public final class PrefixBeamSearchDecoder implements CtcDecoder {
         return beamWidth;
     }
 
-    /** Whether a language model is fused in. */
-    public boolean hasLanguageModel() {
-        return fusion != null;
-    }
-
     @Override
     public Transcript decode(float[][] logProbs, int length) {
         int frames = Transcripts.checkInput(logProbs, length, vocabulary);
