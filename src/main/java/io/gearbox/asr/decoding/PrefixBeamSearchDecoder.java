@@ -51,6 +51,8 @@ public final class PrefixBeamSearchDecoder implements CtcDecoder {
     private final int maxTokensPerFrame;
     private final double minTokenLogProb;
     private final LanguageModelFusion fusion;
+    /** Each label's text without U+2581, the part of a word it spells (with a language model only). */
+    private final String[] pieceTexts;
 
     /** Exact prefix beam search: every label is considered in every frame. */
     public PrefixBeamSearchDecoder(Vocabulary vocabulary, double frameSeconds, int beamWidth) {
@@ -94,6 +96,10 @@ public final class PrefixBeamSearchDecoder implements CtcDecoder {
         this.maxTokensPerFrame = maxTokensPerFrame;
         this.minTokenLogProb = minTokenLogProb;
         this.fusion = fusion;
+        this.pieceTexts = new String[vocabulary.size()];
+        for (int id = 0; id < pieceTexts.length; id++) {
+            pieceTexts[id] = vocabulary.text(id).strip();
+        }
     }
 
     public int beamWidth() {
@@ -111,11 +117,13 @@ public final class PrefixBeamSearchDecoder implements CtcDecoder {
         start.vb = 0.0;
         beam.add(start);
         int[] candidates = new int[vocabulary.size()];
+        // The prefixes reached in the frame being built, reused from frame to frame.
+        List<Hypothesis> next = new ArrayList<>(beamWidth * (Math.min(maxTokensPerFrame, vocabulary.size()) + 1));
         for (int t = 0; t < frames; t++) {
             float[] row = logProbs[t];
             int numCandidates = candidates(row, blank, candidates);
             double lpBlank = row[blank];
-            List<Hypothesis> next = new ArrayList<>(beam.size() * (numCandidates + 1));
+            next.clear();
             for (Hypothesis hyp : beam) {
                 Prefix prefix = hyp.prefix;
                 double total = logAddExp(hyp.pb, hyp.pnb);
@@ -202,11 +210,14 @@ public final class PrefixBeamSearchDecoder implements CtcDecoder {
         if (fusion == null || vocabulary.isSpecial(label)) {
             return new Prefix(parent, label);
         }
-        String text = vocabulary.text(label).strip();
+        String text = pieceTexts[label];
         if (vocabulary.startsWord(label) && !parent.word.isEmpty()) {
-            double score = parent.lmScore + fusion.score(parent.lmState, parent.word);
-            NgramLanguageModel.State state = fusion.model().next(parent.lmState, parent.word);
-            return new Prefix(parent, label, state, text, score, pending(state, text));
+            if (parent.closedState == null) { // once per parent, however many of its children start a word
+                parent.closedScore = parent.lmScore + fusion.score(parent.lmState, parent.word);
+                parent.closedState = fusion.model().next(parent.lmState, parent.word);
+            }
+            return new Prefix(parent, label, parent.closedState, text, parent.closedScore,
+                    pending(parent.closedState, text));
         }
         String word = parent.word + text;
         return new Prefix(parent, label, parent.lmState, word, parent.lmScore, pending(parent.lmState, word));
@@ -245,7 +256,7 @@ public final class PrefixBeamSearchDecoder implements CtcDecoder {
         }
         // Stable sort: ties keep the order in which prefixes were first reached.
         all.sort((a, b) -> Double.compare(b.rank, a.rank));
-        return all.size() > beamWidth ? new ArrayList<>(all.subList(0, beamWidth)) : all;
+        return new ArrayList<>(all.size() > beamWidth ? all.subList(0, beamWidth) : all);
     }
 
     static double logAddExp(double a, double b) {
@@ -276,6 +287,9 @@ public final class PrefixBeamSearchDecoder implements CtcDecoder {
         /** The frame whose hypothesis {@link #hypothesis} is, while that frame is built; -1 before any. */
         int frame = -1;
         Hypothesis hypothesis;
+        /** With a language model, once a child starts a new word: the score and state with this word completed. */
+        double closedScore;
+        NgramLanguageModel.State closedState;
 
         /** The root of a search with a language model. */
         Prefix(NgramLanguageModel.State start) {
