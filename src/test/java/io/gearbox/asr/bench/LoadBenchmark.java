@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -288,9 +289,13 @@ public final class LoadBenchmark {
         }
         // Latency counts from each request's due time, so a client that cannot keep to its schedule shows as a
         // slow service; these two figures tell them apart.
+        long ended = System.nanoTime();
+        Outcome slowest = outcomes.stream().max(Comparator.comparingLong(Outcome::latencyNanos)).orElse(null);
         this.log.printf(Locale.ROOT, "%.1fx %s: the client handed requests over up to %.0f ms after they were due; "
-                + "the last answer came %.1f s after the schedule ended%n", level, mode, sendLag / 1e6,
-                (System.nanoTime() - end) / 1e9);
+                + "the last answer came %.1f s after the schedule ended; %d requests got no answer (timeout or "
+                + "connection error); the slowest took %.1f s (status %s)%n", level, mode, sendLag / 1e6,
+                (ended - end) / 1e9, outcomes.stream().filter(o -> o.status() == 0).count(),
+                slowest == null ? 0 : slowest.latencyNanos() / 1e9, slowest == null ? "-" : slowest.status());
         return Row.of(level, mode, rate, sent, List.copyOf(outcomes), sloNanos);
     }
 
