@@ -14,4 +14,28 @@ public interface CtcDecoder {
      * @throws IllegalArgumentException if {@code length} is out of range or a valid row is not {@code V} wide
      */
     Transcript decode(float[][] logProbs, int length);
+
+    /** What this decoder does, for operators and clients. */
+    Settings settings();
+
+    /**
+     * A decoder's settings.
+     *
+     * @param method        {@code greedy} or {@code beam}
+     * @param beamWidth     prefixes kept per frame (1 for greedy decoding)
+     * @param languageModel the word language model fused in, or {@code null} for none
+     */
+    record Settings(String method, int beamWidth, LanguageModel languageModel) {
+    }
+
+    /**
+     * A fused word language model.
+     *
+     * @param order     its highest n-gram order
+     * @param words     its vocabulary size
+     * @param weight    its weight in the search's score
+     * @param wordBonus the score added per word
+     */
+    record LanguageModel(int order, int words, double weight, double wordBonus) {
+    }
 }

@@ -26,6 +26,11 @@ public final class GreedyCtcDecoder implements CtcDecoder {
     }
 
     @Override
+    public Settings settings() {
+        return new Settings("greedy", 1, null);
+    }
+
+    @Override
     public Transcript decode(float[][] logProbs, int length) {
         int frames = Transcripts.checkInput(logProbs, length, vocabulary);
         int blank = vocabulary.blankId();

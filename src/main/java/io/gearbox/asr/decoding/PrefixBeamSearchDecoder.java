@@ -107,6 +107,12 @@ public final class PrefixBeamSearchDecoder implements CtcDecoder {
     }
 
     @Override
+    public Settings settings() {
+        return new Settings("beam", beamWidth, fusion == null ? null : new LanguageModel(fusion.model().order(),
+                fusion.model().vocabularySize(), fusion.weight(), fusion.wordBonus()));
+    }
+
+    @Override
     public Transcript decode(float[][] logProbs, int length) {
         int frames = Transcripts.checkInput(logProbs, length, vocabulary);
         int blank = vocabulary.blankId();

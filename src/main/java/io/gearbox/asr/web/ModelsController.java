@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.gearbox.asr.decoding.CtcDecoder;
 import io.gearbox.asr.inference.ModelManifest;
 import io.gearbox.asr.recognition.Recognizer;
 
@@ -20,8 +21,11 @@ class ModelsController {
 
     private final Recognizer recognizer;
 
-    ModelsController(Recognizer recognizer) {
+    private final CtcDecoder decoder;
+
+    ModelsController(Recognizer recognizer, CtcDecoder decoder) {
         this.recognizer = recognizer;
+        this.decoder = decoder;
     }
 
     @GetMapping(path = "/v1/models", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -35,7 +39,7 @@ class ModelsController {
             .map((exit) -> new ExitInfo(exit.depth(), exit.file(), exit.parameters(), exit.devWer()))
             .toList();
         return new ModelsResponse("list", manifest.name(), manifest.version(), manifest.language(),
-                manifest.sampleRate(), open.get(open.size() - 1), exits,
+                manifest.sampleRate(), open.get(open.size() - 1), exits, this.decoder.settings(),
                 List.of(new OpenAiModel(manifest.name(), "model", 0, "gearbox")));
     }
 
@@ -47,10 +51,11 @@ class ModelsController {
      * @param sampleRate the model's sample rate in Hz
      * @param deepest the deepest open exit
      * @param exits the open exits, shallowest first
+     * @param decoding how the service decodes: method, beam width, and the word language model if one is fused in
      * @param data the model as OpenAI's model list
      */
     record ModelsResponse(String object, String name, String version, String language, int sampleRate, int deepest,
-            List<ExitInfo> exits, List<OpenAiModel> data) {
+            List<ExitInfo> exits, CtcDecoder.Settings decoding, List<OpenAiModel> data) {
     }
 
     /**

@@ -191,6 +191,14 @@ class PrefixBeamSearchDecoderTests {
     }
 
     @Test
+    void reportsItsMethodWidthAndLanguageModel() throws IOException {
+        assertThat(beam(8).settings()).isEqualTo(new CtcDecoder.Settings("beam", 8, null));
+        assertThat(fused(8, 0.6, 2.5).settings())
+                .isEqualTo(new CtcDecoder.Settings("beam", 8, new CtcDecoder.LanguageModel(2, 7, 0.6, 2.5)));
+        assertThat(greedy.settings()).isEqualTo(new CtcDecoder.Settings("greedy", 1, null));
+    }
+
+    @Test
     void rejectsInvalidFusionWeights() throws IOException {
         NgramLanguageModel model = languageModel();
         assertThatIllegalArgumentException().isThrownBy(() -> new LanguageModelFusion(model, -0.1, 0))

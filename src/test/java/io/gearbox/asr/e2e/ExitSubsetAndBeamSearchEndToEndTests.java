@@ -38,7 +38,10 @@ class ExitSubsetAndBeamSearchEndToEndTests {
             .expectBody()
             .jsonPath("$.exits.length()").isEqualTo(1)
             .jsonPath("$.exits[0].depth").isEqualTo(2)
-            .jsonPath("$.deepest").isEqualTo(2);
+            .jsonPath("$.deepest").isEqualTo(2)
+            .jsonPath("$.decoding.method").isEqualTo("beam")
+            .jsonPath("$.decoding.beamWidth").isEqualTo(4)
+            .jsonPath("$.decoding.languageModel").isEmpty();
         this.client.post().uri("/v1/recognize?depth=4").contentType(MediaType.parseMediaType("audio/wav"))
             .bodyValue(TestAudio.toneWav(1.0, 16000, 440))
             .exchange()

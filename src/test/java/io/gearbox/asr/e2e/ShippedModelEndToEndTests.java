@@ -79,6 +79,19 @@ class ShippedModelEndToEndTests {
     }
 
     @Test
+    void theModelsListSaysTheServiceDecodesWithBeamSearchAndTheShippedLanguageModel() {
+        this.client.get().uri("/v1/models").exchange()
+            .expectStatus().isOk()
+            .expectBody()
+            .jsonPath("$.decoding.method").isEqualTo("beam")
+            .jsonPath("$.decoding.beamWidth").isEqualTo(16)
+            .jsonPath("$.decoding.languageModel.order").isEqualTo(3)
+            .jsonPath("$.decoding.languageModel.words").isNumber()
+            .jsonPath("$.decoding.languageModel.weight").isEqualTo(0.6)
+            .jsonPath("$.decoding.languageModel.wordBonus").isEqualTo(2.5);
+    }
+
+    @Test
     void withoutTheLanguageModelTheDeepestExitMisspellsThoseClips() throws IOException {
         ModelManifest manifest = this.model.manifest();
         GreedyCtcDecoder greedy = new GreedyCtcDecoder(
