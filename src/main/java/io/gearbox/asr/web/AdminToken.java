@@ -47,6 +47,20 @@ class AdminToken {
         }
     }
 
+    /**
+     * @param headers the request's headers
+     * @return whether they carry the operators' token (false when none is configured)
+     */
+    boolean permits(HttpHeaders headers) {
+        try {
+            check(headers);
+            return true;
+        }
+        catch (AdminAccessDeniedException ex) {
+            return false;
+        }
+    }
+
     private static byte[] digest(String token) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));

@@ -51,7 +51,8 @@ class GovernorController {
     @GetMapping(path = "/v1/governor", produces = MediaType.APPLICATION_JSON_VALUE)
     GovernorView governor(ServerWebExchange exchange) {
         exchange.getAttributes().put(WebAttributes.ENDPOINT, "governor");
-        return GovernorView.of(this.governor.snapshot());
+        // A failing signal's message can name files and libraries of the host: only operators see it.
+        return GovernorView.of(this.governor.snapshot(), this.adminToken.permits(exchange.getRequest().getHeaders()));
     }
 
     @PutMapping(path = "/v1/governor", consumes = MediaType.APPLICATION_JSON_VALUE,
@@ -62,7 +63,7 @@ class GovernorController {
             this.adminToken.check(exchange.getRequest().getHeaders());
             return body.map((fields) -> {
                 apply(fields);
-                return GovernorView.of(this.governor.snapshot());
+                return GovernorView.of(this.governor.snapshot(), true);
             });
         });
     }

@@ -27,10 +27,14 @@ import io.gearbox.asr.governor.SourceStatus;
 record GovernorView(int depth, String mode, String state, String lastDecision, Change lastChange, Signals signals,
         List<Exit> exits, Settings settings) {
 
-    static GovernorView of(GovernorSnapshot snapshot) {
+    /**
+     * @param snapshot the governor's state
+     * @param detailed whether failing signals show their error messages (to operators), or only the error's kind
+     */
+    static GovernorView of(GovernorSnapshot snapshot, boolean detailed) {
         return new GovernorView(snapshot.depth(), lower(snapshot.mode()), lower(snapshot.state()),
                 snapshot.lastDecision(), snapshot.lastChange().map(Change::of).orElse(null),
-                Signals.of(snapshot.signals()), snapshot.exits().stream().map(Exit::of).toList(),
+                Signals.of(snapshot.signals(), detailed), snapshot.exits().stream().map(Exit::of).toList(),
                 Settings.of(snapshot.settings()));
     }
 
@@ -79,13 +83,13 @@ record GovernorView(int depth, String mode, String state, String lastDecision, C
             Double utilisation, int inFlight, int queued, int workers, double smoothedBacklog, double meanAudioSeconds,
             double p95AudioSeconds, Double arrivalsPerSecond, long windowRejections, List<Source> sources) {
 
-        static Signals of(GovernorSnapshot.Signals signals) {
+        static Signals of(GovernorSnapshot.Signals signals, boolean detailed) {
             return new Signals(signals.evaluatedAt(), nullable(signals.p95LatencySeconds(), 1e3),
                     signals.windowSamples(), nullable(signals.decisionP95LatencySeconds(), 1e3),
                     nullable(signals.utilisation(), 1), signals.inFlight(), signals.queued(), signals.workers(),
                     signals.smoothedBacklog(), signals.meanAudioSeconds(), signals.p95AudioSeconds(),
                     nullable(signals.arrivalsPerSecond(), 1), signals.windowRejections(),
-                    signals.sources().stream().map(Source::of).toList());
+                    signals.sources().stream().map((source) -> Source.of(source, detailed)).toList());
         }
 
     }
@@ -97,18 +101,25 @@ record GovernorView(int depth, String mode, String state, String lastDecision, C
      * @param value the last good reading
      * @param smoothed the smoothed reading the policy uses ({@code null} while failing)
      * @param lastReadAt when the last good reading was taken
-     * @param lastError the last failure, e.g. why a GPU cannot be read
+     * @param lastError the last failure, e.g. why a GPU cannot be read: its kind (the exception's class) for anyone,
+     *        with its message for operators (their token), since a message can name the host's files and libraries
      * @param failingSince when the current run of failures began
      * @param consecutiveFailures failures since the last good reading
      */
     record Source(String name, boolean steersDepth, String state, Double value, Double smoothed, Instant lastReadAt,
             String lastError, Instant failingSince, long consecutiveFailures) {
 
-        static Source of(SourceStatus status) {
+        static Source of(SourceStatus status, boolean detailed) {
+            String error = status.lastError().map((e) -> detailed ? e : kind(e)).orElse(null);
             return new Source(status.name(), status.steersDepth(), lower(status.state()), nullable(status.value(), 1),
-                    nullable(status.smoothed(), 1), status.lastReadAt().orElse(null),
-                    status.lastError().orElse(null), status.failingSince().orElse(null),
-                    status.consecutiveFailures());
+                    nullable(status.smoothed(), 1), status.lastReadAt().orElse(null), error,
+                    status.failingSince().orElse(null), status.consecutiveFailures());
+        }
+
+        /** {@code ExceptionClass: message} without the message. */
+        private static String kind(String error) {
+            int colon = error.indexOf(": ");
+            return (colon >= 0) ? error.substring(0, colon) : error;
         }
 
     }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.OptionalDouble;
 
 import io.gearbox.asr.config.AdminProperties;
 import io.gearbox.asr.governor.DepthGovernor;
@@ -12,6 +13,7 @@ import io.gearbox.asr.governor.ExitPrior;
 import io.gearbox.asr.governor.GovernorMode;
 import io.gearbox.asr.governor.GovernorSettings;
 import io.gearbox.asr.governor.LoadProbe;
+import io.gearbox.asr.governor.SignalSource;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -51,7 +53,7 @@ class GovernorControllerTests {
             .jsonPath("$.signals.workers").isEqualTo(2)
             .jsonPath("$.signals.inFlight").isEqualTo(0)
             .jsonPath("$.signals.queued").isEqualTo(0)
-            .jsonPath("$.signals.sources[0].name").isEqualTo("load")
+            .jsonPath("$.signals.sources[1].name").isEqualTo("load")
             .jsonPath("$.exits.length()").isEqualTo(3)
             .jsonPath("$.exits[0].depth").isEqualTo(2)
             .jsonPath("$.exits[0].costSecondsPerAudioSecond").isNumber()
@@ -158,6 +160,27 @@ class GovernorControllerTests {
         put("Bearer s3cret2", "{\"mode\":null}").expectStatus().isForbidden();
     }
 
+    @Test
+    void aFailingSignalShowsItsMessageOnlyToOperators() {
+        for (String authorization : new String[] { null, "Bearer s3cret2" }) {
+            WebTestClient.RequestHeadersSpec<?> get = this.client.get().uri("/v1/governor");
+            if (authorization != null) {
+                get.header(HttpHeaders.AUTHORIZATION, authorization);
+            }
+            get.exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.signals.sources[0].name").isEqualTo("gpu-utilisation")
+                .jsonPath("$.signals.sources[0].state").isEqualTo("failing")
+                .jsonPath("$.signals.sources[0].lastError").isEqualTo("IllegalStateException");
+        }
+        this.client.get().uri("/v1/governor").header(HttpHeaders.AUTHORIZATION, "Bearer s3cret").exchange()
+            .expectStatus().isOk()
+            .expectBody()
+            .jsonPath("$.signals.sources[0].lastError")
+            .isEqualTo("IllegalStateException: libnvidia-ml.so.1: cannot open shared object file: /usr/lib/x86_64");
+    }
+
     private WebTestClient.ResponseSpec put(String authorization, String body) {
         WebTestClient.RequestBodySpec request = this.client.put().uri("/v1/governor")
             .contentType(MediaType.APPLICATION_JSON);
@@ -165,6 +188,26 @@ class GovernorControllerTests {
             request.header(HttpHeaders.AUTHORIZATION, authorization);
         }
         return request.bodyValue(body).exchange();
+    }
+
+    /** A GPU signal on a host without the NVIDIA library: shown to operators, never steering. */
+    static final class MissingGpu implements SignalSource {
+
+        @Override
+        public String name() {
+            return "gpu-utilisation";
+        }
+
+        @Override
+        public OptionalDouble read() {
+            throw new IllegalStateException("libnvidia-ml.so.1: cannot open shared object file: /usr/lib/x86_64");
+        }
+
+        @Override
+        public boolean steersDepth() {
+            return false;
+        }
+
     }
 
     @TestConfiguration(proxyBeanMethods = false)
@@ -176,7 +219,7 @@ class GovernorControllerTests {
         DepthGovernor depthGovernor() {
             DepthGovernor governor = new DepthGovernor(
                     List.of(new ExitPrior(2, 0.01), new ExitPrior(4, 0.02), new ExitPrior(6, 0.03)),
-                    GovernorSettings.defaults(), () -> LoadProbe.Load.idle(2), List.of(),
+                    GovernorSettings.defaults(), () -> LoadProbe.Load.idle(2), List.of(new MissingGpu()),
                     Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
             governor.evaluate();
             return governor;
