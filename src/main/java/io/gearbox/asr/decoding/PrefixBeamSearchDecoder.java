@@ -116,9 +116,9 @@ public final class PrefixBeamSearchDecoder implements CtcDecoder {
     public Transcript decode(float[][] logProbs, int length) {
         int frames = Transcripts.checkInput(logProbs, length, vocabulary);
         int blank = vocabulary.blankId();
-        Prefix root = fusion == null ? new Prefix(null, -1) : new Prefix(fusion.model().start());
         List<Hypothesis> beam = new ArrayList<>();
-        Hypothesis start = new Hypothesis(root);
+        // No reference to the root is kept: see forget().
+        Hypothesis start = new Hypothesis(fusion == null ? new Prefix(null, -1) : new Prefix(fusion.model().start()));
         start.pb = 0.0;
         start.vb = 0.0;
         beam.add(start);
@@ -159,7 +159,9 @@ public final class PrefixBeamSearchDecoder implements CtcDecoder {
                     }
                 }
             }
+            List<Hypothesis> extended = beam;
             beam = prune(next);
+            forget(extended, beam, t);
         }
         Hypothesis best = fusion == null ? beam.get(0) : bestComplete(beam);
         Alignment alignment = best.vb >= best.vnb ? best.ab : best.anb;
@@ -179,6 +181,24 @@ public final class PrefixBeamSearchDecoder implements CtcDecoder {
             next.add(prefix.hypothesis);
         }
         return prefix.hypothesis;
+    }
+
+    /**
+     * Drops from the children of the prefixes just extended those that did not make the new beam. A prefix that
+     * leaves the beam can only be reached again as its parent's child, and then a new node for it is as good: it
+     * is in no other hypothesis. Nodes hold no reference to their parents, so after this the only nodes reachable
+     * are those of the beam and the beam's children: the search's memory stays bounded by the beam, not the audio
+     * (without it, ten minutes of audio grew the trie past a 256 MB heap).
+     */
+    private static void forget(List<Hypothesis> extended, List<Hypothesis> beam, int t) {
+        for (Hypothesis hyp : beam) {
+            hyp.prefix.inBeamAt = t;
+        }
+        for (Hypothesis hyp : extended) {
+            if (hyp.prefix.children != null) {
+                hyp.prefix.children.values().removeIf((child) -> child.inBeamAt != t);
+            }
+        }
     }
 
     /**
@@ -283,7 +303,6 @@ public final class PrefixBeamSearchDecoder implements CtcDecoder {
      */
     private static final class Prefix {
 
-        final Prefix parent;
         final int token;
         final NgramLanguageModel.State lmState;
         final String word;
@@ -292,6 +311,8 @@ public final class PrefixBeamSearchDecoder implements CtcDecoder {
         private Map<Integer, Prefix> children;
         /** The frame whose hypothesis {@link #hypothesis} is, while that frame is built; -1 before any. */
         int frame = -1;
+        /** The last frame after which this prefix was in the beam. */
+        int inBeamAt = -1;
         Hypothesis hypothesis;
         /** With a language model, once a child starts a new word: the score and state with this word completed. */
         double closedScore;
@@ -310,7 +331,6 @@ public final class PrefixBeamSearchDecoder implements CtcDecoder {
 
         Prefix(Prefix parent, int token, NgramLanguageModel.State lmState, String word, double lmScore,
                 double pending) {
-            this.parent = parent;
             this.token = token;
             this.lmState = lmState;
             this.word = word;
