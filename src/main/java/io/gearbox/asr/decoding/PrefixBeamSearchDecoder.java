@@ -11,16 +11,16 @@ import java.util.Objects;
 /**
  * CTC prefix beam search (Hannun et al., 2014), optionally with a word language model fused in.
  *
- * <p><b>Search.</b> Each hypothesis is a label prefix with two log-probabilities: {@code pb}, of all alignments
- * of the frames so far that yield the prefix and end in a blank, and {@code pnb}, of those that end in its last
- * label. At each frame a prefix {@code P} with last label {@code l} goes to: {@code P} by a blank
+ * <p><b>Search.</b> Each hypothesis is a label prefix with two log-probabilities: {@code pb}, of all alignments of
+ * the frames so far that yield the prefix and end in a blank, and {@code pnb}, of those that end in its last label.
+ * At each frame a prefix {@code P} with last label {@code l} goes to: {@code P} by a blank
  * ({@code logaddexp(pb, pnb) + lp[blank]} into {@code pb}); {@code P} by repeating {@code l} ({@code pnb + lp[l]}
  * into {@code pnb}); {@code P+c} for {@code c != l} ({@code logaddexp(pb, pnb) + lp[c]}) and {@code P+l} from
  * {@code pb} only ({@code pb + lp[l]}), into {@code pnb}. Contributions reaching the same prefix are summed with
- * log-sum-exp; after each frame the {@code beamWidth} prefixes with the largest {@code logaddexp(pb, pnb)} are
- * kept, and the best of them at the end is the answer. Summing over alignments is what lets beam search find a
- * prefix that no single best path spells (see the tests). Even a beam of 1 sums paths, so it equals greedy
- * decoding only when per-frame posteriors are peaky, as trained CTC models' are.
+ * log-sum-exp; after each frame the {@code beamWidth} prefixes with the largest {@code logaddexp(pb, pnb)} (plus
+ * the language model's score, below) are kept, and the best of them at the end is the answer. Summing over
+ * alignments is what lets beam search find a prefix that no single best path spells (see the tests). Even a beam of
+ * 1 sums paths, so it equals greedy decoding only when per-frame posteriors are peaky, as trained CTC models' are.
  *
  * <p><b>Language model</b> (optional, {@link LanguageModelFusion}). The sums {@code pb} and {@code pnb} stay
  * acoustic; a prefix is ranked by {@code logaddexp(pb, pnb) + lm(prefix)}, where {@code lm(prefix)} is the fused
@@ -28,8 +28,9 @@ import java.util.Objects;
  * plus, when the word being spelled is no longer the beginning of any word of the model, that word's score as an
  * unknown word. Without that look-ahead a prefix would pay for its words only as it completed them, and the search
  * would prefer to run words together. The score is a function of the prefix alone, so it is computed once, when
- * the prefix is first reached, and the search's sums are unchanged. At the end the last word and the end of the sentence are scored too, and the best
- * prefix by that complete score is the answer. With no language model {@code lm(prefix) = 0}.
+ * the prefix is first reached, and the search's sums are unchanged. At the end the last word and the end of the
+ * sentence are scored too, and the best prefix by that complete score is the answer. With no language model
+ * {@code lm(prefix) = 0}.
  *
  * <p><b>Token pruning</b> (optional, for speed): per frame only labels with {@code lp >= minTokenLogProb}, and of
  * those at most the {@code maxTokensPerFrame} most probable, are considered as extensions. The blank and the
@@ -41,7 +42,9 @@ import java.util.Objects;
  * alignments of the best prefix, then follow the package rules exactly as for greedy decoding; on peaky input
  * that alignment is the greedy one, so both decoders agree to the last digit.
  *
- * <p>Cost {@code O(T * beamWidth * K)} with {@code K} the labels considered per frame. Immutable and thread-safe.
+ * <p>Time {@code O(T * beamWidth * K)} with {@code K} the labels considered per frame; memory
+ * {@code O(beamWidth * K)} besides the hypotheses' alignments, whatever the length of the audio. Immutable and
+ * thread-safe.
  */
 public final class PrefixBeamSearchDecoder implements CtcDecoder {
 
@@ -51,7 +54,7 @@ public final class PrefixBeamSearchDecoder implements CtcDecoder {
     private final int maxTokensPerFrame;
     private final double minTokenLogProb;
     private final LanguageModelFusion fusion;
-    /** Each label's text without U+2581, the part of a word it spells (with a language model only). */
+    /** Each label's text without U+2581: the part of a word it spells, for the language model. */
     private final String[] pieceTexts;
 
     /** Exact prefix beam search: every label is considered in every frame. */
