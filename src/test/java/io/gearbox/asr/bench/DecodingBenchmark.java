@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.function.Function;
 
 import io.gearbox.asr.audio.AudioLoader;
@@ -19,6 +20,7 @@ import io.gearbox.asr.decoding.GreedyCtcDecoder;
 import io.gearbox.asr.decoding.LanguageModelFusion;
 import io.gearbox.asr.decoding.NgramLanguageModel;
 import io.gearbox.asr.decoding.PrefixBeamSearchDecoder;
+import io.gearbox.asr.decoding.Transcript;
 import io.gearbox.asr.decoding.Vocabulary;
 import io.gearbox.asr.features.FeatureConfig;
 import io.gearbox.asr.features.LogMelExtractor;
@@ -47,6 +49,10 @@ import io.gearbox.asr.inference.ModelManifest;
  * {@code synth.py} writes {@code work/tune_synth}, sentences neither training nor the language model saw.</li>
  * <li>{@code compare MODEL SET...}: per exit and set, the WER of greedy decoding, beam search, and beam search with
  * the language model at the manifest's weights (beam 16), and each decoder's time per second of audio.</li>
+ * <li>{@code long MODEL MINUTES}: beam search with the language model over a random peaky lattice of that many
+ * minutes (the service accepts up to 10): its time and the heap in use at the end of the search. The search's
+ * memory is bounded by the beam, so ten minutes decode in a small heap:
+ * {@code MAVEN_OPTS=-Xmx256m ./mvnw ... -Dexec.args="long models/gearbox-en 10"}.</li>
  * <li>{@code fixes MODEL SET...}: the clips that the deepest exit with the language model transcribes exactly and
  * greedy decoding does not, with both transcripts (how {@code src/test/resources/lm-clips} was chosen).</li>
  * </ul>
@@ -67,8 +73,9 @@ public final class DecodingBenchmark {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length < 3 || !List.of("tune", "compare", "fixes").contains(args[0])) {
-            System.err.println("usage: tune MODEL SET [WEIGHTS [BONUSES]] | compare MODEL SET... | fixes MODEL SET...");
+        if (args.length < 3 || !List.of("tune", "compare", "fixes", "long").contains(args[0])) {
+            System.err.println("usage: tune MODEL SET [WEIGHTS [BONUSES]] | compare MODEL SET... | fixes MODEL SET... "
+                    + "| long MODEL MINUTES");
             System.exit(2);
         }
         Path modelDir = Path.of(args[1]);
@@ -91,6 +98,11 @@ public final class DecodingBenchmark {
         Function<LanguageModelFusion, CtcDecoder> beam = fusion -> new PrefixBeamSearchDecoder(vocabulary,
                 frameSeconds, width, maxTokens, minLogProb, fusion);
 
+        if (args[0].equals("long")) {
+            decodeLongLattice(beam.apply(new LanguageModelFusion(ngram, lm.weight(), lm.wordBonus())), vocabulary.size(),
+                    (int) Math.round(Double.parseDouble(args[2]) * 60 / frameSeconds));
+            return;
+        }
         try (AcousticModel model = AcousticModel.open(modelDir, manifest.depths(),
                 new InferenceOptions(ExecutionProvider.CPU, 1))) {
             if (args[0].equals("tune")) {
@@ -174,6 +186,32 @@ public final class DecodingBenchmark {
                 }
             }
         }
+    }
+
+    /** Half of the frames are blank-dominated, half peak at a random label; the rest of the mass is spread. */
+    private static void decodeLongLattice(CtcDecoder decoder, int labels, int frames) {
+        Random random = new Random(1);
+        float[][] logProbs = new float[frames][labels];
+        for (float[] row : logProbs) {
+            double[] p = new double[labels];
+            double sum = 0;
+            for (int k = 0; k < labels; k++) {
+                p[k] = Math.exp(-8 + 2 * random.nextGaussian());
+                sum += p[k];
+            }
+            p[random.nextBoolean() ? 0 : 1 + random.nextInt(labels - 1)] += 20 * sum;
+            sum *= 21;
+            for (int k = 0; k < labels; k++) {
+                row[k] = (float) Math.log(p[k] / sum);
+            }
+        }
+        Runtime runtime = Runtime.getRuntime();
+        long start = System.nanoTime();
+        Transcript transcript = decoder.decode(logProbs, frames);
+        long nanos = System.nanoTime() - start;
+        System.out.printf(Locale.ROOT, "%d frames: %d words in %.2f s; heap in use at the end %.0f MB of at most %.0f MB%n",
+                frames, transcript.words().size(), nanos / 1e9, (runtime.totalMemory() - runtime.freeMemory()) / 1e6,
+                runtime.maxMemory() / 1e6);
     }
 
     private static List<Double> numbers(String list) {
