@@ -3,7 +3,9 @@
 1. Linear CKA similarity between the outputs of every pair of layers on held-out speech: a layer whose output
    is nearly the same as its input adds little.
 2. Greedy removal: starting from all layers, repeatedly drop the layer whose removal raises the CTC loss least
-   on a selection set (clean training utterances, not the development sets); this yields a subset per depth.
+   on a selection set (clean training utterances, not the development sets: two thirds synthesised, one third the
+   real FSDD and AN4 training recordings, so that the choice weighs real speakers too); this yields a subset per
+   depth.
 
 For each depth the subset is compared with plain truncation (the first k layers) by selection-set loss, and the
 better one is chosen for export (WORK/selection.json). Development-set WER for both is reported by evaluate.py.
@@ -47,6 +49,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--work", default=os.path.join(os.path.dirname(__file__), "work"))
     p.add_argument("--selection-utterances", type=int, default=96)
+    p.add_argument("--real-share", type=float, default=1 / 3, help="share of real recordings in the selection set")
     p.add_argument("--depths", default="2,4,6,8,10")
     a = p.parse_args()
     torch.set_num_threads(os.cpu_count())
@@ -55,8 +58,11 @@ def main():
     sp = spm.SentencePieceProcessor(model_file=os.path.join(a.work, "bpe.model"))
     tr = train.load_split(a.work, "train")
     clean = [i for i, k in enumerate(tr["keys"]) if k.startswith("tts")]
+    real = [i for i, k in enumerate(tr["keys"]) if not k.startswith("tts") and k.endswith("-0")]  # unaugmented
+    n_real = round(a.selection_utterances * a.real_share)
     rng = random.Random(5)
-    idx = sorted(rng.sample(clean, a.selection_utterances), key=lambda i: tr["feats"][i].shape[0])
+    idx = sorted(rng.sample(clean, a.selection_utterances - n_real) + rng.sample(real, n_real),
+                 key=lambda i: tr["feats"][i].shape[0])
     x, lengths = train.collate(tr["feats"], idx)
     tokens = [torch.tensor(sp.encode(tr["texts"][i])) for i in idx]
     batch = (x, lengths, torch.cat(tokens), torch.tensor([len(t) for t in tokens]))

@@ -11,6 +11,7 @@ all text.
 """
 import argparse
 import gzip
+import io
 import json
 import math
 import os
@@ -46,7 +47,10 @@ def spread_unknown(arpa_in, arpa_out):
                 break
     penalty = math.log10(DICTIONARY_UPPER_BOUND - vocabulary)
     section, rewritten = None, 0
-    with open(arpa_in, encoding="utf-8") as f, gzip.open(arpa_out, "wt", encoding="utf-8", compresslevel=9) as out:
+    # mtime=0: the same model gives the same bytes, so a rebuild does not change the shipped file needlessly.
+    with open(arpa_in, encoding="utf-8") as f, open(arpa_out, "wb") as raw, \
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=9, mtime=0) as packed, \
+            io.TextIOWrapper(packed, encoding="utf-8") as out:
         for line in f:
             if line.startswith("\\") and line.rstrip().endswith("-grams:"):
                 section = line.strip()
