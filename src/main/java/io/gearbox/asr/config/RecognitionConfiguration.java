@@ -24,9 +24,9 @@ import io.gearbox.asr.recognition.AdmissionQueue;
 import io.gearbox.asr.recognition.DepthSelector;
 import io.gearbox.asr.recognition.RecognitionListener;
 import io.gearbox.asr.recognition.Recognizer;
-import reactor.core.scheduler.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.beans.factory.ObjectProvider;
