@@ -30,20 +30,13 @@ class AdminToken {
      * @throws AdminAccessDeniedException unless they carry the operators' token
      */
     void check(HttpHeaders headers) {
-        if (this.expectedDigest == null) {
-            throw new AdminAccessDeniedException(Kind.DISABLED,
-                    "Operator changes are disabled: no asr.admin.token is configured");
-        }
-        String authorization = headers.getFirst(HttpHeaders.AUTHORIZATION);
-        if (authorization == null || authorization.length() <= BEARER.length()
-                || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
-                || authorization.substring(BEARER.length()).isBlank()) {
-            throw new AdminAccessDeniedException(Kind.UNAUTHENTICATED,
-                    "An 'Authorization: Bearer <token>' header is required");
-        }
-        String token = authorization.substring(BEARER.length()).trim();
-        if (!MessageDigest.isEqual(digest(token), this.expectedDigest)) {
-            throw new AdminAccessDeniedException(Kind.FORBIDDEN, "The bearer token is not the operators' token");
+        Kind denial = denial(headers);
+        if (denial != null) {
+            throw new AdminAccessDeniedException(denial, switch (denial) {
+                case DISABLED -> "Operator changes are disabled: no asr.admin.token is configured";
+                case UNAUTHENTICATED -> "An 'Authorization: Bearer <token>' header is required";
+                case FORBIDDEN -> "The bearer token is not the operators' token";
+            });
         }
     }
 
@@ -52,13 +45,22 @@ class AdminToken {
      * @return whether they carry the operators' token (false when none is configured)
      */
     boolean permits(HttpHeaders headers) {
-        try {
-            check(headers);
-            return true;
+        return denial(headers) == null;
+    }
+
+    /** Why the headers are refused, or {@code null} when they carry the operators' token. */
+    private Kind denial(HttpHeaders headers) {
+        if (this.expectedDigest == null) {
+            return Kind.DISABLED;
         }
-        catch (AdminAccessDeniedException ex) {
-            return false;
+        String authorization = headers.getFirst(HttpHeaders.AUTHORIZATION);
+        if (authorization == null || authorization.length() <= BEARER.length()
+                || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                || authorization.substring(BEARER.length()).isBlank()) {
+            return Kind.UNAUTHENTICATED;
         }
+        String token = authorization.substring(BEARER.length()).trim();
+        return MessageDigest.isEqual(digest(token), this.expectedDigest) ? null : Kind.FORBIDDEN;
     }
 
     private static byte[] digest(String token) {
