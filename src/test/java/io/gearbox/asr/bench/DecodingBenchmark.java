@@ -63,11 +63,13 @@ import io.gearbox.asr.inference.ModelManifest;
  */
 public final class DecodingBenchmark {
 
-    private static final int BEAM = 16;
+    // The service's defaults (asr.decoding.beam-width, max-tokens-per-frame, min-token-log-prob; PropertiesTests
+    // checks them), so that the benchmarks measure what the service runs.
+    static final int BEAM = 16;
 
-    private static final int MAX_TOKENS = 8;
+    static final int MAX_TOKENS = 8;
 
-    private static final double MIN_LOG_PROB = -9.0;
+    static final double MIN_LOG_PROB = -9.0;
 
     private DecodingBenchmark() {
     }

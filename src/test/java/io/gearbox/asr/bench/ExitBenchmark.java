@@ -61,9 +61,10 @@ public final class ExitBenchmark {
         Vocabulary vocabulary = Vocabulary.load(modelDir.resolve(manifest.vocabulary()), manifest.blankId());
         GreedyCtcDecoder decoder = new GreedyCtcDecoder(vocabulary, manifest.outputFrameSeconds());
         ModelManifest.LanguageModel lm = manifest.languageModel();
-        // The service's defaults (asr.decoding.*): beam 16, at most 8 labels per frame, none below -9.
+        // The service's default decoder (asr.decoding.*).
         PrefixBeamSearchDecoder fused = lm == null ? null : new PrefixBeamSearchDecoder(vocabulary,
-                manifest.outputFrameSeconds(), 16, 8, -9, new LanguageModelFusion(
+                manifest.outputFrameSeconds(), DecodingBenchmark.BEAM, DecodingBenchmark.MAX_TOKENS,
+                DecodingBenchmark.MIN_LOG_PROB, new LanguageModelFusion(
                         NgramLanguageModel.load(modelDir.resolve(lm.file())), lm.weight(), lm.wordBonus()));
 
         List<Clip> clips = new ArrayList<>();

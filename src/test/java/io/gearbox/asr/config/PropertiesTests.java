@@ -32,6 +32,8 @@ class PropertiesTests {
             DecodingProperties decoding = context.getBean(DecodingProperties.class);
             assertThat(decoding.method()).isEqualTo(DecodingProperties.Method.BEAM);
             assertThat(decoding.beamWidth()).isEqualTo(16);
+            assertThat(decoding.maxTokensPerFrame()).isEqualTo(8);
+            assertThat(decoding.minTokenLogProb()).isEqualTo(-9.0);
             assertThat(decoding.languageModel()).isTrue();
             assertThat(decoding.lmWeight()).as("the weight tuned with the model").isNull();
             RecognitionProperties recognition = context.getBean(RecognitionProperties.class);
