@@ -25,8 +25,8 @@
  * anything else, allocate beyond what the duration limit allows, or loop forever.</li>
  * </ul>
  *
- * <p>No Spring, no Reactor: plain Java and the decoder libraries (jFLAC, JLayer, JOrbis).
- * WAV, audio/L16 and the {@link io.gearbox.asr.audio.Resampler} are written by hand; each
- * class says why.
+ * <p>No Spring, no Reactor: plain Java and the decoder libraries (JLayer, JOrbis). WAV,
+ * audio/L16, FLAC frames and the {@link io.gearbox.asr.audio.Resampler} are written by hand;
+ * each class says why.
  */
 package io.gearbox.asr.audio;

@@ -24,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 class MalformedInputTests {
 
 	private static final String[] FIXTURES = { "tone-440hz-16k-mono.flac", "two-tones-22k05-stereo-24bit.flac",
+			"speech-16k-stereo-c8.flac", "speech-16k-mono-wasted-bits.flac",
 			"tone-440hz-22k05-mono-id3.mp3", "two-tones-44k1-stereo.mp3", "tone-440hz-44k1-stereo.ogg",
 			"tone-440hz-8k-mono.ogg" };
 
@@ -188,8 +189,8 @@ class MalformedInputTests {
 	}
 
 	/**
-	 * jFLAC prints a debug line to standard output for some corrupt residuals; keep the
-	 * fuzzing tests' output readable. Surefire runs this class on one thread.
+	 * Decoder libraries may print to standard output on corrupt input; keep the fuzzing
+	 * tests' output readable. Surefire runs this class on one thread.
 	 */
 	@BeforeEach
 	void silenceStandardOutput() {
