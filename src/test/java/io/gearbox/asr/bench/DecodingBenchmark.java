@@ -48,7 +48,8 @@ import io.gearbox.asr.inference.ModelManifest;
  * {@code -1,0,1,2,3}, beam 16). Run it on a tuning set, never on a development set: the recipe's
  * {@code synth.py} writes {@code work/tune_synth}, sentences neither training nor the language model saw.</li>
  * <li>{@code compare MODEL SET...}: per exit and set, the WER of greedy decoding, beam search, and beam search with
- * the language model at the manifest's weights (beam 16), and each decoder's time per second of audio.</li>
+ * the language model at the manifest's weights (beam 16), and each decoder's time per second of audio (the second
+ * of two passes, so that the first warms the JIT up).</li>
  * <li>{@code long MODEL MINUTES}: beam search with the language model over a random peaky lattice of that many
  * minutes (the service accepts up to 10): its time and the heap in use at the end of the search. The search's
  * memory is bounded by the beam, so ten minutes decode in a small heap:
@@ -178,6 +179,7 @@ public final class DecodingBenchmark {
                     long nanos = 0;
                     double seconds = 0;
                     for (Path set : sets) {
+                        wer(outputs.get(set), decoder.getValue()); // warm-up: time the second pass only
                         long start = System.nanoTime();
                         row.append(String.format(Locale.ROOT, " %.1f%% |",
                                 100 * wer(outputs.get(set), decoder.getValue())));
