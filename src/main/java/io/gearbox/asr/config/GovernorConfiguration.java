@@ -56,8 +56,9 @@ class GovernorConfiguration {
 
     @Bean
     DepthGovernor depthGovernor(AcousticModel model, AdmissionQueue admission, GovernorProperties properties,
-            ObjectProvider<SignalSource> signals) {
-        DepthGovernor governor = new DepthGovernor(priors(model, properties.priorRealTimeFactor()),
+            DecodingProperties decoding, ObjectProvider<SignalSource> signals) {
+        boolean fastGear = properties.fastGear() && decoding.method() != DecodingProperties.Method.GREEDY;
+        DepthGovernor governor = new DepthGovernor(priors(model, properties.priorRealTimeFactor()), fastGear,
                 properties.toSettings(), GovernedDepth.loadProbe(admission), signals.orderedStream().toList(),
                 Clock.systemUTC());
         if (!properties.enabled()) {

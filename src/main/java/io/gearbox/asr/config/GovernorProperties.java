@@ -36,6 +36,9 @@ import org.springframework.validation.annotation.Validated;
  * @param machineCpuSteers whether the whole machine's CPU load may move the depth (by default it is only shown:
  * on a shared machine a neighbour's load would hold the service at a shallow exit)
  * @param gpuIndex the NVML index of the GPU whose utilisation and memory are read
+ * @param fastGear whether the ladder has a lowest gear below the shallowest exit: that exit decoded greedily, with
+ * no beam search and no language model, for when even the shallowest exit cannot keep up; only when the configured
+ * decoder ({@code asr.decoding.method}) is not greedy already
  */
 @ConfigurationProperties("asr.governor")
 @Validated
@@ -53,7 +56,8 @@ public record GovernorProperties(@DefaultValue("true") boolean enabled,
         @DefaultValue("20") @Min(1) int minSamples,
         @DefaultValue("1s") @NotNull @DurationMin(millis = 10) @DurationMax(days = 1) Duration evaluationInterval,
         @DefaultValue("0.1") @DecimalMin(value = "0", inclusive = false) double priorRealTimeFactor,
-        @DefaultValue("false") boolean machineCpuSteers, @DefaultValue("0") @Min(0) int gpuIndex) {
+        @DefaultValue("false") boolean machineCpuSteers, @DefaultValue("0") @Min(0) int gpuIndex,
+        @DefaultValue("true") boolean fastGear) {
 
     /**
      * @return the policy settings

@@ -34,8 +34,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Builds the recognition pipeline around the open model: audio loader, feature extractor and CTC decoder from the
- * manifest, the admission queue and the bounded worker scheduler. The {@link DepthSelector} for {@code depth=auto}
+ * Builds the recognition pipeline around the open model: audio loader, feature extractor and CTC decoders (the
+ * configured one, and the greedy one of the governor's lowest gear) from the manifest, the admission queue and the bounded worker scheduler. The {@link DepthSelector} for {@code depth=auto}
  * is the load governor's ({@link GovernorConfiguration}).
  */
 @Configuration(proxyBeanMethods = false)
@@ -58,15 +58,19 @@ class RecognitionConfiguration {
     }
 
     @Bean
-    CtcDecoder ctcDecoder(AcousticModel model, DecodingProperties decoding) {
+    Vocabulary vocabulary(AcousticModel model) {
         ModelManifest manifest = model.manifest();
-        Vocabulary vocabulary;
         try {
-            vocabulary = Vocabulary.load(model.directory().resolve(manifest.vocabulary()), manifest.blankId());
+            return Vocabulary.load(model.directory().resolve(manifest.vocabulary()), manifest.blankId());
         }
         catch (IOException ex) {
             throw new UncheckedIOException("Cannot read the vocabulary of model " + manifest.name(), ex);
         }
+    }
+
+    @Bean
+    CtcDecoder ctcDecoder(AcousticModel model, Vocabulary vocabulary, DecodingProperties decoding) {
+        ModelManifest manifest = model.manifest();
         return switch (decoding.method()) {
             case GREEDY -> new GreedyCtcDecoder(vocabulary, manifest.outputFrameSeconds());
             case BEAM -> new PrefixBeamSearchDecoder(vocabulary, manifest.outputFrameSeconds(), decoding.beamWidth(),
@@ -110,10 +114,12 @@ class RecognitionConfiguration {
 
     @Bean
     Recognizer recognizer(AcousticModel model, AudioLoader audioLoader, LogMelExtractor features,
-            CtcDecoder decoder, DepthSelector depthSelector, AdmissionQueue admission, Scheduler recognitionScheduler,
-            ObjectProvider<RecognitionListener> listeners) {
-        return new Recognizer(model, audioLoader, features, decoder, segmenter(), depthSelector, admission,
-                recognitionScheduler, listeners.orderedStream().toList());
+            CtcDecoder decoder, Vocabulary vocabulary, DepthSelector depthSelector, AdmissionQueue admission,
+            Scheduler recognitionScheduler, ObjectProvider<RecognitionListener> listeners) {
+        // the governor's lowest gear decodes greedily (asr.governor.fast-gear)
+        CtcDecoder fastDecoder = new GreedyCtcDecoder(vocabulary, model.manifest().outputFrameSeconds());
+        return new Recognizer(model, audioLoader, features, decoder, fastDecoder, segmenter(), depthSelector,
+                admission, recognitionScheduler, listeners.orderedStream().toList());
     }
 
     private static Function<Transcript, List<Segment>> segmenter() {

@@ -5,10 +5,13 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Service seconds per second of audio for each exit, as one machine-wide scale times a per-exit shape:
+ * Service seconds per second of audio for each exit, as one machine-wide scale times a per-exit shape, plus the
+ * cost of the CTC decoder that reads the exit's output:
  *
  * <pre>
- * cost(e)  = scale · shape(e)
+ * cost(e, d) = scale · shape(e) + decoder(d)
+ * decoder(d) ← EWMA of ctcDecodeSeconds / audioSeconds over the requests decoded the way d
+ *              weight max(alpha, 1 / n); 0 until one is measured
  * shape(e) = prior(e) / prior(deepest) · k(e)       k(e) = 1 until refined; geometric mean of k over the
  *                                                    refined exits kept at 1 (unrefined exits use 1)
  * scale    ← EWMA over every request, at any exit, of  sampleCost / shape(e)
@@ -25,6 +28,11 @@ import java.util.List;
  * nothing about the shape. The residual is clipped: a shape error is a lasting, modest bias, while a large
  * residual is mostly the machine changing between two requests, which belongs to the scale. With nothing
  * measured the priors are used as given.
+ *
+ * <p>The exit's part learns from each request's service time less its decoding time ({@code sampleCost} below
+ * is that), so requests at one exit teach the same acoustic cost whichever decoder read them: a gear that decodes
+ * the shallowest exit greedily is predicted from that exit's measured cost and the greedy decoder's, the moment
+ * both have been seen, not after requests at the gear itself.
  *
  * <p>Thread-safe; every method takes the model's lock for a few arithmetic operations per exit.
  */
@@ -69,6 +77,11 @@ final class CostModel {
 	private double staleShare = 1.0;
 
 	private long lastNanos = DepthPolicy.NEVER;
+
+	/** {@code decoder(d)}, indexed by {@link Gear.Decoding#ordinal()}. */
+	private final double[] decoderCost = new double[Gear.Decoding.values().length];
+
+	private final long[] decoderSamples = new long[Gear.Decoding.values().length];
 
 	/**
 	 * @param exits the exits, in any order, depths distinct
@@ -132,15 +145,21 @@ final class CostModel {
 	 * audio are ignored.
 	 *
 	 * @return the shape of the request's exit before it learned, {@code shape(e)}, or {@code 0} when it was ignored:
-	 * {@code serviceSeconds / (audioSeconds · shape(e))} is what the request says of the scale
+	 * {@code (serviceSeconds - ctcDecodeSeconds) / (audioSeconds · shape(e))} is what the request says of the
+	 * scale
 	 */
 	synchronized double record(RequestSample sample, long nowNanos) {
 		int e = indexOf(sample.depth());
-		if (e < 0 || sample.audioSeconds() < MIN_AUDIO_SECONDS || sample.serviceNanos() <= 0) {
+		long exitNanos = sample.serviceNanos() - sample.ctcDecodeNanos();
+		if (e < 0 || sample.audioSeconds() < MIN_AUDIO_SECONDS || exitNanos <= 0) {
 			return 0;
 		}
+		int d = sample.decoding().ordinal();
+		long decoded = ++this.decoderSamples[d];
+		double decoderSample = (sample.ctcDecodeNanos() / 1e9) / sample.audioSeconds();
+		this.decoderCost[d] += Math.max(this.alpha, 1.0 / decoded) * (decoderSample - this.decoderCost[d]);
 		double shape = this.priors[e] / this.priors[this.priors.length - 1] * Math.exp(this.logCorrection[e]);
-		double cost = (sample.serviceNanos() / 1e9) / sample.audioSeconds();
+		double cost = (exitNanos / 1e9) / sample.audioSeconds();
 		age(nowNanos);
 		double comparable = 1 - this.staleShare - this.share[e];
 		double residual = Math.max(-MAX_SHAPE_RESIDUAL, Math.min(MAX_SHAPE_RESIDUAL, Math.log(cost / costOf(e))));
@@ -215,25 +234,33 @@ final class CostModel {
 			shape[i] = this.priors[i] / deepest * Math.exp(this.logCorrection[i]);
 		}
 		return new Estimates(this.depths.clone(), cost, this.samples.clone(), this.factor * deepest, shape,
-				this.total);
+				this.total, this.decoderCost.clone());
 	}
 
 	/**
 	 * Cost estimates, shallowest exit first.
 	 *
 	 * @param depths exit depths
-	 * @param costSecondsPerAudioSecond estimated service seconds per audio second
+	 * @param costSecondsPerAudioSecond estimated service seconds per audio second of each exit, its decoding
+	 * excluded
 	 * @param samples how many requests each exit served (0: its shape is the prior's)
 	 * @param scaleSecondsPerAudioSecond the machine-wide scale: the cost of a shape of 1 (the deepest exit's
 	 * prior shape)
 	 * @param shape each exit's cost relative to the scale
 	 * @param totalSamples requests measured at any exit (0: the scale is the prior's)
+	 * @param decoderSecondsPerAudioSecond each decoding's cost, by {@link Gear.Decoding#ordinal()}
 	 */
 	record Estimates(int[] depths, double[] costSecondsPerAudioSecond, long[] samples,
-			double scaleSecondsPerAudioSecond, double[] shape, long totalSamples) {
+			double scaleSecondsPerAudioSecond, double[] shape, long totalSamples,
+			double[] decoderSecondsPerAudioSecond) {
 
 		double cost(int index) {
 			return this.costSecondsPerAudioSecond[index];
+		}
+
+		/** The decoding's cost in service seconds per audio second. */
+		double decoder(Gear.Decoding decoding) {
+			return this.decoderSecondsPerAudioSecond[decoding.ordinal()];
 		}
 
 		/** Whether any request has been measured, so that the costs are more than the priors. */

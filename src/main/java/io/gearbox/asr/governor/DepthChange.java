@@ -4,41 +4,45 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * One change of the default exit.
+ * One change of the default gear.
  *
- * @param from the depth before
- * @param to the depth after
- * @param direction {@link Direction#UP} to a deeper exit, {@link Direction#DOWN} to a shallower one
+ * @param from the gear before
+ * @param to the gear after
+ * @param direction {@link Direction#UP} to a higher gear (deeper, or the full decoder), {@link Direction#DOWN} to
+ * a lower one
  * @param reason why it changed
  * @param detail the figures behind the decision, for logs and operators
  * @param at when it changed
  */
-public record DepthChange(int from, int to, Direction direction, Reason reason, String detail, Instant at) {
+public record DepthChange(Gear from, Gear to, Direction direction, Reason reason, String detail, Instant at) {
 
 	public DepthChange {
+		Objects.requireNonNull(from, "from");
+		Objects.requireNonNull(to, "to");
 		Objects.requireNonNull(direction, "direction");
 		Objects.requireNonNull(reason, "reason");
 		Objects.requireNonNull(detail, "detail");
 		Objects.requireNonNull(at, "at");
-		if (from == to) {
-			throw new IllegalArgumentException("a change needs two different depths but both were " + from);
+		if (from.equals(to)) {
+			throw new IllegalArgumentException("a change needs two different gears but both were " + from);
 		}
-		if ((to > from) != (direction == Direction.UP)) {
+		if ((to.compareTo(from) > 0) != (direction == Direction.UP)) {
 			throw new IllegalArgumentException("direction " + direction + " does not match " + from + " -> " + to);
 		}
 	}
 
-	static DepthChange of(int from, int to, Reason reason, String detail, Instant at) {
-		return new DepthChange(from, to, (to > from) ? Direction.UP : Direction.DOWN, reason, detail, at);
+	static DepthChange of(Gear from, Gear to, Reason reason, String detail, Instant at) {
+		return new DepthChange(from, to, (to.compareTo(from) > 0) ? Direction.UP : Direction.DOWN, reason, detail,
+				at);
 	}
 
-	/** Which way the depth moved. */
+	/** Which way the gear moved. */
 	public enum Direction {
 
-		/** To a deeper exit (more layers, slower, more accurate). */
+		/** To a higher gear: a deeper exit or the full decoder (slower, more accurate). */
 		UP,
 
-		/** To a shallower exit (fewer layers, faster, less accurate). */
+		/** To a lower gear: a shallower exit or the fast decoder (faster, less accurate). */
 		DOWN
 
 	}

@@ -20,8 +20,16 @@ import io.gearbox.asr.governor.DepthPolicy.Memory;
 import io.gearbox.asr.governor.DepthPolicy.Observation;
 
 /**
- * Chooses the default exit (encoder depth) from the service's latency, utilisation and queue, so that the p95
- * of end-to-end latency stays within the objective under load and the full depth is served when there is room.
+ * Chooses the default gear (an exit, that is an encoder depth, and how its output is decoded) from the service's
+ * latency, utilisation and queue, so that the p95 of end-to-end latency stays within the objective under load and
+ * the full depth is served when there is room.
+ *
+ * <h2>The ladder</h2>
+ * The gears are the exits with the service's full decoder, shallowest first, and optionally below them a fast gear:
+ * the shallowest exit decoded greedily ({@link Gear}). With a language model in the beam search, decoding costs
+ * more than the shallowest exit's encoder, so the exits alone cannot shed that part of the cost; the fast gear
+ * can. The policy below works on positions on the ladder and never sees which kind a gear is: "shallower" and
+ * "deeper" below mean lower and higher on it.
  *
  * <h2>Inputs</h2>
  * <ul>
@@ -34,16 +42,20 @@ import io.gearbox.asr.governor.DepthPolicy.Observation;
  * </ul>
  *
  * <h2>Prediction</h2>
- * For exit {@code e}, with {@code c(e)} its cost in service seconds per audio second ({@link CostModel}),
+ * For gear {@code e} (an exit {@code x} decoded the way {@code d}), with {@code c(e)} its cost in service seconds
+ * per audio second ({@link CostModel}),
  *
  * <pre>
- * c(e)     = scale · shape(e)
- * scale    = EWMA over every request, at any exit, of serviceSeconds / audioSeconds / shape(e)
- * shape(e) = prior(e) / prior(deepest), refined only against a scale other exits measured at about the same time
+ * c(e)     = scale · shape(x) + decoder(d)
+ * scale    = EWMA over every request, at any exit, of (serviceSeconds − decodingSeconds) / audioSeconds / shape(x)
+ * shape(x) = prior(x) / prior(deepest), refined only against a scale other exits measured at about the same time
+ * decoder(d) = EWMA of decodingSeconds / audioSeconds over the requests decoded the way d
  * </pre>
  *
  * so that requests at any exit keep the costs of all exits current (after a spike, fast requests at a shallow
- * exit lower the predicted cost of the deep ones). With {@code q} queued and {@code i} in-flight requests on
+ * exit lower the predicted cost of the deep ones), and a gear is predicted from its exit's cost, learned from
+ * requests with either decoder, plus its decoder's: the fast gear is predicted correctly before it has served a
+ * request. With {@code q} queued and {@code i} in-flight requests on
  * {@code k} workers, and {@code Ā} the mean and {@code A95} the p95 audio length of the requests in the window:
  *
  * <pre>
@@ -150,7 +162,14 @@ public final class DepthGovernor {
 
 	private final Clock clock;
 
+	/** The exits, shallowest first. */
 	private final int[] depths;
+
+	/** The ladder, lowest gear first. */
+	private final Gear[] gears;
+
+	/** For each gear, the index of its exit in {@link #depths}. */
+	private final int[] exitOf;
 
 	private final CostModel costs;
 
@@ -162,7 +181,7 @@ public final class DepthGovernor {
 
 	private volatile Windows windows;
 
-	private volatile int depth;
+	private volatile Gear gear;
 
 	private volatile GovernorMode mode = GovernorMode.AUTO;
 
@@ -170,7 +189,7 @@ public final class DepthGovernor {
 
 	// Guarded by this.
 
-	private int depthIndex;
+	private int gearIndex;
 
 	private long lastChangeNanos = DepthPolicy.NEVER;
 
@@ -199,7 +218,8 @@ public final class DepthGovernor {
 	private double[] lastWindowCost;
 
 	/**
-	 * Creates a governor serving the deepest exit in mode {@link GovernorMode#AUTO}.
+	 * Creates a governor whose ladder is the exits with the full decoder, serving the deepest exit in mode
+	 * {@link GovernorMode#AUTO}.
 	 * @param exits the exits it may choose, with their prior costs; depths distinct
 	 * @param settings the policy settings
 	 * @param loadProbe the in-flight and queued gauges
@@ -208,6 +228,21 @@ public final class DepthGovernor {
 	 */
 	public DepthGovernor(List<ExitPrior> exits, GovernorSettings settings, LoadProbe loadProbe,
 			List<SignalSource> sources, Clock clock) {
+		this(exits, false, settings, loadProbe, sources, clock);
+	}
+
+	/**
+	 * Creates a governor serving the deepest exit in mode {@link GovernorMode#AUTO}.
+	 * @param exits the exits it may choose, with their prior costs; depths distinct
+	 * @param fastGear whether the ladder starts with a lowest gear below the shallowest exit's full one: that exit
+	 * decoded greedily
+	 * @param settings the policy settings
+	 * @param loadProbe the in-flight and queued gauges
+	 * @param sources utilisation signals, possibly none
+	 * @param clock the time source; tests pass a fake one
+	 */
+	public DepthGovernor(List<ExitPrior> exits, boolean fastGear, GovernorSettings settings, LoadProbe loadProbe,
+			List<SignalSource> sources, Clock clock) {
 		Objects.requireNonNull(exits, "exits");
 		this.settings = Objects.requireNonNull(settings, "settings");
 		Objects.requireNonNull(loadProbe, "loadProbe");
@@ -215,11 +250,21 @@ public final class DepthGovernor {
 		this.clock = Objects.requireNonNull(clock, "clock");
 		this.costs = new CostModel(exits, COST_ALPHA);
 		this.depths = this.costs.depths();
+		int lowest = fastGear ? 1 : 0;
+		this.gears = new Gear[this.depths.length + lowest];
+		this.exitOf = new int[this.gears.length];
+		if (fastGear) {
+			this.gears[0] = Gear.fast(this.depths[0]);
+		}
+		for (int i = 0; i < this.depths.length; i++) {
+			this.gears[i + lowest] = Gear.full(this.depths[i]);
+			this.exitOf[i + lowest] = i;
+		}
 		this.signalBoard = new SignalBoard(sources, loadProbe, 1);
 		Instant now = clock.instant();
 		this.windows = new Windows(settings.window().toNanos(), nanos(now));
-		this.depthIndex = this.depths.length - 1;
-		this.depth = this.depths[this.depthIndex];
+		this.gearIndex = this.gears.length - 1;
+		this.gear = this.gears[this.gearIndex];
 		synchronized (this) {
 			observe(now);
 		}
@@ -230,9 +275,19 @@ public final class DepthGovernor {
 		return Arrays.stream(this.depths).boxed().toList();
 	}
 
-	/** The default exit now; never blocks. */
+	/** The ladder, lowest gear first. */
+	public List<Gear> gears() {
+		return List.of(this.gears);
+	}
+
+	/** The default exit now, the current gear's; never blocks. */
 	public int depth() {
-		return this.depth;
+		return this.gear.depth();
+	}
+
+	/** The default gear now; never blocks. */
+	public Gear gear() {
+		return this.gear;
 	}
 
 	/** Who chooses the default exit now. */
@@ -270,7 +325,7 @@ public final class DepthGovernor {
 		current.audioMillis.record(Math.round(sample.audioSeconds() * 1_000), now);
 		double shape = this.costs.record(sample, now);
 		if (shape > 0) {
-			current.serviceMicros.record(sample.serviceNanos() / 1_000, now);
+			current.serviceMicros.record((sample.serviceNanos() - sample.ctcDecodeNanos()) / 1_000, now);
 			current.shapedAudioMicros.record(Math.round(sample.audioSeconds() * shape * 1e6), now);
 		}
 	}
@@ -288,33 +343,40 @@ public final class DepthGovernor {
 	}
 
 	/**
-	 * The exit for one request.
-	 * @param requestedDepth an exit the client asked for; it pins this request
-	 * @param maxLatencyMillis the client's latency hint; it can only make the answer shallower than the default
-	 * @return the exit to serve the request with
+	 * The exit for one request: {@link #gearFor(OptionalInt, OptionalLong, double) gearFor}'s depth, for the
+	 * p95 audio length of the window.
 	 * @throws IllegalArgumentException when the requested depth is not an exit or the hint is not positive
 	 */
 	public int depthFor(OptionalInt requestedDepth, OptionalLong maxLatencyMillis) {
-		return depthFor(requestedDepth, maxLatencyMillis, this.forecast.p95AudioSeconds);
+		return gearFor(requestedDepth, maxLatencyMillis, this.forecast.p95AudioSeconds).depth();
 	}
 
 	/**
-	 * The exit for one request whose audio length is known, for a sharper use of the latency hint.
-	 * @param requestedDepth an exit the client asked for; it pins this request
-	 * @param maxLatencyMillis the client's latency hint; it can only make the answer shallower than the default:
-	 * the deepest exit not deeper than the default whose predicted latency for this request is within the hint,
-	 * or the shallowest exit when none is
-	 * @param audioSeconds the request's audio length
-	 * @return the exit to serve the request with
+	 * The exit for one request whose audio length is known: {@link #gearFor(OptionalInt, OptionalLong, double)
+	 * gearFor}'s depth.
 	 * @throws IllegalArgumentException when the requested depth is not an exit or the hint is not positive
 	 */
 	public int depthFor(OptionalInt requestedDepth, OptionalLong maxLatencyMillis, double audioSeconds) {
+		return gearFor(requestedDepth, maxLatencyMillis, audioSeconds).depth();
+	}
+
+	/**
+	 * The gear for one request whose audio length is known.
+	 * @param requestedDepth an exit the client asked for; it pins this request, with the full decoder
+	 * @param maxLatencyMillis the client's latency hint; it can only make the answer cheaper than the default:
+	 * the highest gear not above the default whose predicted latency for this request is within the hint, or the
+	 * lowest gear when none is
+	 * @param audioSeconds the request's audio length
+	 * @return the gear to serve the request with
+	 * @throws IllegalArgumentException when the requested depth is not an exit or the hint is not positive
+	 */
+	public Gear gearFor(OptionalInt requestedDepth, OptionalLong maxLatencyMillis, double audioSeconds) {
 		if (requestedDepth.isPresent()) {
 			int requested = requestedDepth.getAsInt();
 			requireExit(requested);
-			return requested;
+			return Gear.full(requested);
 		}
-		int chosen = this.depth;
+		Gear chosen = this.gear;
 		if (maxLatencyMillis.isEmpty()) {
 			return chosen;
 		}
@@ -328,23 +390,33 @@ public final class DepthGovernor {
 		Forecast now = this.forecast;
 		double limit = hint / 1e3;
 		int best = 0;
-		for (int i = 0; i < this.depths.length && this.depths[i] <= chosen; i++) {
+		for (int i = 0; i < this.gears.length && this.gears[i].compareTo(chosen) <= 0; i++) {
 			if (now.latencySeconds(i, audioSeconds) <= limit) {
 				best = i;
 			}
 		}
-		return this.depths[best];
+		return this.gears[best];
 	}
 
-	/** Pins the default exit to {@code depth} until {@link #auto()}. */
+	/** Pins the default to exit {@code depth} with the full decoder until {@link #auto()}. */
 	public void pin(int depth) {
 		requireExit(depth);
+		pin(Gear.full(depth));
+	}
+
+	/** Pins the default gear until {@link #auto()}. */
+	public void pin(Gear gear) {
+		Objects.requireNonNull(gear, "gear");
+		int target = Arrays.asList(this.gears).indexOf(gear);
+		if (target < 0) {
+			throw new IllegalArgumentException(
+					"gear " + gear + " is not on the ladder; the gears are " + Arrays.toString(this.gears));
+		}
 		synchronized (this) {
 			Instant now = this.clock.instant();
 			this.mode = GovernorMode.PINNED;
 			this.calmSinceNanos = DepthPolicy.NEVER;
-			int target = Arrays.binarySearch(this.depths, depth);
-			if (target != this.depthIndex) {
+			if (target != this.gearIndex) {
 				change(target, Reason.PIN, "pinned by an operator", now);
 			}
 			decideLocked(now);
@@ -388,12 +460,13 @@ public final class DepthGovernor {
 	/** An immutable view for operators. */
 	public synchronized GovernorSnapshot snapshot() {
 		CostModel.Estimates estimates = this.costs.estimates();
+		double[] cost = gearCosts(estimates.costSecondsPerAudioSecond(), estimates);
 		List<GovernorSnapshot.ExitCost> table = new ArrayList<>();
-		for (int i = 0; i < this.depths.length; i++) {
-			table.add(new GovernorSnapshot.ExitCost(this.depths[i], estimates.cost(i), this.lastWindowCost[i],
-					estimates.samples()[i], this.lastPrediction[i], this.lastOfferedLoad[i]));
+		for (int i = 0; i < this.gears.length; i++) {
+			table.add(new GovernorSnapshot.ExitCost(this.gears[i], cost[i], this.lastWindowCost[i],
+					estimates.samples()[this.exitOf[i]], this.lastPrediction[i], this.lastOfferedLoad[i]));
 		}
-		return new GovernorSnapshot(this.clock.instant(), this.depth, this.mode, this.state, this.lastDecision,
+		return new GovernorSnapshot(this.clock.instant(), this.gear, this.mode, this.state, this.lastDecision,
 				Optional.ofNullable(this.lastChange), this.lastSignals, table, this.settings);
 	}
 
@@ -409,15 +482,15 @@ public final class DepthGovernor {
 		Observation observation = observe(now);
 		if (this.mode == GovernorMode.PINNED) {
 			this.state = PolicyState.PINNED;
-			this.lastDecision = "pinned at depth " + this.depth;
+			this.lastDecision = "pinned at gear " + this.gear;
 			return;
 		}
-		Memory memory = new Memory(this.depthIndex, this.lastChangeNanos, this.calmSinceNanos);
+		Memory memory = new Memory(this.gearIndex, this.lastChangeNanos, this.calmSinceNanos);
 		Decision decision = DepthPolicy.decide(this.settings, observation, memory);
 		this.state = decision.state();
 		this.lastDecision = decision.detail();
 		if (decision.moves()) {
-			change(decision.depthIndex(), decision.reason(), decision.detail(), now);
+			change(decision.gearIndex(), decision.reason(), decision.detail(), now);
 		}
 		this.calmSinceNanos = decision.calmSinceNanos();
 	}
@@ -440,7 +513,7 @@ public final class DepthGovernor {
 		OptionalDouble utilisation = this.signalBoard.utilisation();
 		LoadProbe.Load load = this.signalBoard.load();
 		CostModel.Estimates estimates = this.costs.estimates();
-		double[] cost = estimates.costSecondsPerAudioSecond();
+		double[] cost = gearCosts(estimates.costSecondsPerAudioSecond(), estimates);
 		double backlog = DepthPolicy.backlog(load);
 		if (this.backlogAtNanos == DepthPolicy.NEVER) {
 			this.smoothedBacklog = backlog;
@@ -459,7 +532,7 @@ public final class DepthGovernor {
 		this.lastPrediction = predicted;
 		long rejected = windows.rejections.view(nowNanos).count();
 		OptionalDouble arrivals = arrivalsPerSecond(windows, nowNanos, current.minSamples());
-		this.lastWindowCost = windowCost(windows, nowNanos, estimates, current.minSamples());
+		this.lastWindowCost = gearCosts(windowCost(windows, nowNanos, estimates, current.minSamples()), estimates);
 		double[] offered = DepthPolicy.offeredLoad(this.lastWindowCost, arrivals.orElse(0), this.meanAudioSeconds,
 				load.workers());
 		boolean offeredKnown = estimates.measured() && arrivals.isPresent();
@@ -469,7 +542,7 @@ public final class DepthGovernor {
 				this.meanAudioSeconds,
 				this.p95AudioSeconds, arrivals, rejected,
 				this.signalBoard.statuses());
-		return new Observation(nowNanos, decisionP95, utilisation, load, this.depths.clone(), cost,
+		return new Observation(nowNanos, decisionP95, utilisation, load, this.gears.clone(), cost,
 				estimates.measured(), predicted, predictedNow, arrivals, offered);
 	}
 
@@ -498,7 +571,18 @@ public final class DepthGovernor {
 	}
 
 	/**
-	 * The cost of each exit over the window, {@code scale_w · shape(e)} with
+	 * The cost of each gear: its exit's, {@code exitCost[exitOf[g]]}, plus its decoding's.
+	 */
+	private double[] gearCosts(double[] exitCost, CostModel.Estimates estimates) {
+		double[] cost = new double[this.gears.length];
+		for (int i = 0; i < cost.length; i++) {
+			cost[i] = exitCost[this.exitOf[i]] + estimates.decoder(this.gears[i].decoding());
+		}
+		return cost;
+	}
+
+	/**
+	 * The cost of each exit over the window, its decoding excluded, {@code scale_w · shape(e)} with
 	 * {@code scale_w = Σ serviceSeconds / Σ (audioSeconds · shape(e))} over the requests the window holds: the
 	 * workers' measured busy time per audio second, for the offered load, which is a rate over the window too.
 	 * The cost model's scale follows the last few requests, which on a busy machine swing several times either
@@ -527,16 +611,16 @@ public final class DepthGovernor {
 		return values;
 	}
 
-	/** Moves to another exit and tells the listeners. Holds the lock. */
+	/** Moves to another gear and tells the listeners. Holds the lock. */
 	private void change(int targetIndex, Reason reason, String detail, Instant now) {
-		int from = this.depths[this.depthIndex];
-		int to = this.depths[targetIndex];
+		Gear from = this.gears[this.gearIndex];
+		Gear to = this.gears[targetIndex];
 		DepthChange change = DepthChange.of(from, to, reason, detail, now);
-		this.depthIndex = targetIndex;
-		this.depth = to;
+		this.gearIndex = targetIndex;
+		this.gear = to;
 		this.lastChange = change;
 		this.lastChangeNanos = nanos(now);
-		logger.log(Level.INFO, () -> String.format(Locale.ROOT, "Depth %d -> %d (%s): %s", from, to, reason,
+		logger.log(Level.INFO, () -> String.format(Locale.ROOT, "Gear %s -> %s (%s): %s", from, to, reason,
 				detail));
 		for (DepthChangeListener listener : this.listeners) {
 			try {

@@ -56,7 +56,7 @@ final class DepthPolicy {
 	}
 
 	static Decision decide(GovernorSettings settings, Observation observation, Memory memory) {
-		int current = memory.depthIndex();
+		int current = memory.gearIndex();
 		int deepest = observation.cost().length - 1;
 		double slo = seconds(settings.latencySlo().toNanos());
 		double goal = slo * settings.predictionTarget();
@@ -105,9 +105,9 @@ final class DepthPolicy {
 				}
 			}
 			boolean within = target > 0 || (predictedNow[0] <= goal && keepsUp(settings, observation, 0));
-			String detail = String.format(Locale.ROOT, "%s; %s %d predicted at %.3f s (goal %.3f s)%s%s", why,
-					within ? "deepest exit within goal:" : "no exit within goal, shallowest:",
-					observation.depths()[target], predictedNow[target], goal, offered(observation, target),
+			String detail = String.format(Locale.ROOT, "%s; %s %s predicted at %.3f s (goal %.3f s)%s%s", why,
+					within ? "highest gear within goal:" : "no gear within goal, lowest:",
+					observation.gears()[target], predictedNow[target], goal, offered(observation, target),
 					load(observation));
 			return Decision.move(target, trigger, detail, NEVER);
 		}
@@ -195,8 +195,8 @@ final class DepthPolicy {
 	 * change, when at least {@code minSamples} did
 	 * @param utilisation largest reading of the healthy steering sources, if any
 	 * @param load the work in the service
-	 * @param depths the exits, shallowest first
-	 * @param cost service seconds per audio second of each exit, shallowest first
+	 * @param gears the ladder, lowest gear first
+	 * @param cost service seconds per audio second of each gear, lowest first
 	 * @param costsMeasured whether any request has been measured, so that {@code cost} is more than the priors
 	 * @param predictedSeconds predicted end-to-end latency of a typical request at each exit, behind the smoothed
 	 * backlog
@@ -206,7 +206,7 @@ final class DepthPolicy {
 	 * {@link #offeredLoadKnown()}
 	 */
 	record Observation(long nowNanos, OptionalDouble p95LatencySeconds, OptionalDouble utilisation,
-			LoadProbe.Load load, int[] depths, double[] cost, boolean costsMeasured, double[] predictedSeconds,
+			LoadProbe.Load load, Gear[] gears, double[] cost, boolean costsMeasured, double[] predictedSeconds,
 			double[] predictedNowSeconds, OptionalDouble arrivalsPerSecond, double[] offeredLoad) {
 
 		/** Whether the offered load rests on measured costs and a measured arrival rate. */
@@ -219,30 +219,30 @@ final class DepthPolicy {
 	/**
 	 * What the policy remembers between evaluations.
 	 *
-	 * @param depthIndex index of the current exit, shallowest = 0
+	 * @param gearIndex index of the current gear, lowest = 0
 	 * @param lastChangeNanos time of the last change, or {@link #NEVER}
 	 * @param calmSinceNanos since when every signal has been under its low mark, or {@link #NEVER}
 	 */
-	record Memory(int depthIndex, long lastChangeNanos, long calmSinceNanos) {
+	record Memory(int gearIndex, long lastChangeNanos, long calmSinceNanos) {
 	}
 
 	/**
 	 * The outcome of one evaluation.
 	 *
-	 * @param depthIndex the exit to serve, index shallowest = 0
+	 * @param gearIndex the gear to serve, index lowest = 0
 	 * @param reason why it moves, or {@code null} when it holds
 	 * @param state where the policy stands
 	 * @param detail the figures behind it
 	 * @param calmSinceNanos the start of the calm period to remember, or {@link #NEVER}
 	 */
-	record Decision(int depthIndex, Reason reason, PolicyState state, String detail, long calmSinceNanos) {
+	record Decision(int gearIndex, Reason reason, PolicyState state, String detail, long calmSinceNanos) {
 
-		static Decision hold(int depthIndex, PolicyState state, String detail, long calmSinceNanos) {
-			return new Decision(depthIndex, null, state, detail, calmSinceNanos);
+		static Decision hold(int gearIndex, PolicyState state, String detail, long calmSinceNanos) {
+			return new Decision(gearIndex, null, state, detail, calmSinceNanos);
 		}
 
-		static Decision move(int depthIndex, Reason reason, String detail, long calmSinceNanos) {
-			return new Decision(depthIndex, reason, PolicyState.COOLING_DOWN, detail, calmSinceNanos);
+		static Decision move(int gearIndex, Reason reason, String detail, long calmSinceNanos) {
+			return new Decision(gearIndex, reason, PolicyState.COOLING_DOWN, detail, calmSinceNanos);
 		}
 
 		boolean moves() {

@@ -11,20 +11,21 @@ import java.util.OptionalDouble;
  * (depth, mode, settings).
  *
  * @param at when the snapshot was taken
- * @param depth the default exit now
+ * @param gear the default gear now: its exit and decoding
  * @param mode who chooses it
  * @param state where the policy stood at its last evaluation
  * @param lastDecision the figures behind the last evaluation
- * @param lastChange the last change of depth, if any
+ * @param lastChange the last change of gear, if any
  * @param signals what the governor sees
- * @param exits the cost table, shallowest exit first
+ * @param exits the cost table, lowest gear first
  * @param settings the settings in force
  */
-public record GovernorSnapshot(Instant at, int depth, GovernorMode mode, PolicyState state, String lastDecision,
+public record GovernorSnapshot(Instant at, Gear gear, GovernorMode mode, PolicyState state, String lastDecision,
 		Optional<DepthChange> lastChange, Signals signals, List<ExitCost> exits, GovernorSettings settings) {
 
 	public GovernorSnapshot {
 		Objects.requireNonNull(at, "at");
+		Objects.requireNonNull(gear, "gear");
 		Objects.requireNonNull(mode, "mode");
 		Objects.requireNonNull(state, "state");
 		Objects.requireNonNull(lastDecision, "lastDecision");
@@ -32,6 +33,11 @@ public record GovernorSnapshot(Instant at, int depth, GovernorMode mode, PolicyS
 		Objects.requireNonNull(signals, "signals");
 		exits = List.copyOf(exits);
 		Objects.requireNonNull(settings, "settings");
+	}
+
+	/** The default exit now, the current gear's. */
+	public int depth() {
+		return this.gear.depth();
 	}
 
 	/**
@@ -73,21 +79,26 @@ public record GovernorSnapshot(Instant at, int depth, GovernorMode mode, PolicyS
 	/**
 	 * One row of the cost table.
 	 *
-	 * @param depth the exit
+	 * @param gear the exit and its decoding
 	 * @param costSecondsPerAudioSecond estimated service seconds per audio second now: the machine-wide scale,
-	 * learned from requests at every exit, times this exit's shape; follows the last few requests and drives the
-	 * latency predictions
+	 * learned from requests at every exit, times this exit's shape, plus the decoding's measured cost; follows the
+	 * last few requests and drives the latency predictions
 	 * @param windowCostSecondsPerAudioSecond the same over the window: the workers' busy time per audio second
 	 * of the requests the window holds, times this exit's shape; steadier, and the cost the offered load uses
 	 * (the fast cost while the window holds too few requests)
-	 * @param samples requests served at this exit; 0 means its shape (its cost relative to the other exits) comes
+	 * @param samples requests served at this gear's exit, with either decoding; 0 means its shape (its cost relative to the other exits) comes
 	 * from the prior, though the scale may be measured
 	 * @param predictedLatencySeconds predicted end-to-end latency of a typical request now
 	 * @param offeredLoad the fraction of the workers the arriving requests would keep busy at this exit
 	 * ({@code > 1}: more than it can serve), or {@code NaN} before arrivals and costs are measured
 	 */
-	public record ExitCost(int depth, double costSecondsPerAudioSecond, double windowCostSecondsPerAudioSecond,
+	public record ExitCost(Gear gear, double costSecondsPerAudioSecond, double windowCostSecondsPerAudioSecond,
 			long samples, double predictedLatencySeconds, double offeredLoad) {
+
+		/** The gear's exit. */
+		public int depth() {
+			return this.gear.depth();
+		}
 
 		/** Whether requests at this exit measured its cost, rather than its shape being taken from the prior. */
 		public boolean measured() {

@@ -7,15 +7,26 @@ package io.gearbox.asr.governor;
  * admission never reached a worker and says nothing about the cost of an exit.
  *
  * @param depth the exit that served the request (also when the client pinned it)
+ * @param decoding how the exit's output was decoded
  * @param audioSeconds length of the audio in seconds, {@code >= 0}
  * @param queueWaitNanos time from admission until a worker started on it
- * @param serviceNanos time a worker spent on it (features, encoder, decoding)
+ * @param serviceNanos time a worker spent on it (audio decoding, features, encoder, CTC decoding)
+ * @param ctcDecodeNanos the part of {@code serviceNanos} spent CTC-decoding the exit's output, at most
+ * {@code serviceNanos}; {@code 0} when not measured apart, which counts the decoder in the exit's cost
  * @param latencyNanos end-to-end latency as the client sees it, from arrival to answer
  */
-public record RequestSample(int depth, double audioSeconds, long queueWaitNanos, long serviceNanos,
-		long latencyNanos) {
+public record RequestSample(int depth, Gear.Decoding decoding, double audioSeconds, long queueWaitNanos,
+		long serviceNanos, long ctcDecodeNanos, long latencyNanos) {
+
+	/** A request served with the full decoder, its decoding time not measured apart. */
+	public RequestSample(int depth, double audioSeconds, long queueWaitNanos, long serviceNanos, long latencyNanos) {
+		this(depth, Gear.Decoding.FULL, audioSeconds, queueWaitNanos, serviceNanos, 0, latencyNanos);
+	}
 
 	public RequestSample {
+		if (decoding == null) {
+			throw new IllegalArgumentException("decoding must not be null");
+		}
 		if (!Double.isFinite(audioSeconds) || audioSeconds < 0) {
 			throw new IllegalArgumentException("audioSeconds must be finite and >= 0 but was " + audioSeconds);
 		}
@@ -24,6 +35,10 @@ public record RequestSample(int depth, double audioSeconds, long queueWaitNanos,
 		}
 		if (serviceNanos < 0) {
 			throw new IllegalArgumentException("serviceNanos must be >= 0 but was " + serviceNanos);
+		}
+		if (ctcDecodeNanos < 0 || ctcDecodeNanos > serviceNanos) {
+			throw new IllegalArgumentException(
+					"ctcDecodeNanos must be between 0 and serviceNanos but was " + ctcDecodeNanos);
 		}
 		if (latencyNanos < 0) {
 			throw new IllegalArgumentException("latencyNanos must be >= 0 but was " + latencyNanos);

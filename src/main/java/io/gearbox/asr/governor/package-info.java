@@ -1,6 +1,7 @@
 /**
- * The load governor: the control loop that chooses which exit (encoder depth) serves requests, so that the p95
- * of end-to-end latency stays within its objective under load and full depth is served when there is room.
+ * The load governor: the control loop that chooses which gear serves requests (an exit, that is an encoder depth,
+ * and optionally greedy decoding below the shallowest exit: {@link io.gearbox.asr.governor.Gear}), so that the
+ * p95 of end-to-end latency stays within its objective under load and full depth is served when there is room.
  *
  * <h2>Contract</h2>
  * <ul>
@@ -8,10 +9,10 @@
  * from pluggable {@link io.gearbox.asr.governor.SignalSource}s and in-flight/queued gauges from a
  * {@link io.gearbox.asr.governor.LoadProbe}, both read when {@code evaluate()} is called by an external
  * scheduler.
- * <li><b>Out:</b> the default exit ({@code depth()}), the exit for one request ({@code depthFor}),
- * {@link io.gearbox.asr.governor.DepthChange} events to listeners, and an immutable
+ * <li><b>Out:</b> the default gear ({@code gear()}, its exit {@code depth()}), the gear for one request
+ * ({@code gearFor}), {@link io.gearbox.asr.governor.DepthChange} events to listeners, and an immutable
  * {@link io.gearbox.asr.governor.GovernorSnapshot} for operators.
- * <li><b>Control:</b> {@code pin(depth)}, {@code auto()} and {@code updateSettings(GovernorSettings)} apply at
+ * <li><b>Control:</b> {@code pin(depth)} or {@code pin(gear)}, {@code auto()} and {@code updateSettings(GovernorSettings)} apply at
  * once.
  * <li><b>Units:</b> durations as {@link java.time.Duration} or with the unit in the name ({@code ...Nanos},
  * {@code ...Seconds}, {@code ...Millis}); costs in service seconds per audio second; utilisation as a fraction

@@ -8,6 +8,7 @@ import java.util.function.Function;
 import io.gearbox.asr.governor.DepthChange.Direction;
 import io.gearbox.asr.governor.DepthChange.Reason;
 import io.gearbox.asr.governor.DepthGovernor;
+import io.gearbox.asr.governor.Gear;
 import io.gearbox.asr.governor.GovernorMode;
 import io.gearbox.asr.governor.GovernorSnapshot;
 import io.gearbox.asr.governor.SourceStatus;
@@ -22,8 +23,9 @@ import org.springframework.stereotype.Component;
  * Meters of the load governor:
  * <ul>
  * <li>{@code asr.governor.depth} (layers): the default exit now;</li>
+ * <li>{@code asr.governor.fast.decoding}: 1 while the default gear decodes greedily (the lowest gear), else 0;</li>
  * <li>{@code asr.governor.pinned}: 1 while an operator pins the depth, 0 while the governor chooses;</li>
- * <li>{@code asr.governor.switches} (changes): changes of the default exit, tagged {@code direction}
+ * <li>{@code asr.governor.switches} (changes): changes of the default gear, tagged {@code direction}
  * ({@code up}, {@code down}) and {@code reason} ({@code latency}, {@code queue}, {@code overload}, {@code utilisation},
  * {@code recovery}, {@code pin}); every possible pair (down for a high mark, up for recovery, either for a pin) is
  * registered up front so that rates start at zero;</li>
@@ -34,8 +36,8 @@ import org.springframework.stereotype.Component;
  * <li>{@code asr.governor.utilization} (ratio), tagged {@code source}: each signal's smoothed reading
  * ({@code NaN} while it fails or for a source without readings, such as a GPU on a machine without one);</li>
  * <li>{@code asr.governor.exit.cost} (seconds per audio second) and {@code asr.governor.exit.predicted.latency}
- * (seconds) and {@code asr.governor.exit.offered.load} (ratio of the workers), tagged {@code depth}: the cost
- * table.</li>
+ * (seconds) and {@code asr.governor.exit.offered.load} (ratio of the workers), tagged {@code depth} and
+ * {@code decoding} ({@code full}, {@code fast}): the cost table, one series per gear.</li>
  * </ul>
  * Per-exit request counts and latency histograms are {@code asr.recognitions} and {@code asr.requests} (tag
  * {@code depth}); the queue is {@code asr.admission.waiting} and {@code asr.admission.in.flight}
@@ -55,6 +57,9 @@ class GovernorMetrics implements MeterBinder {
         Gauge.builder("asr.governor.depth", this.governor, DepthGovernor::depth)
             .description("Default exit (encoder layers) for depth=auto requests")
             .baseUnit("layers")
+            .register(registry);
+        Gauge.builder("asr.governor.fast.decoding", this.governor, (g) -> g.gear().isFast() ? 1 : 0)
+            .description("1 while the default gear decodes greedily (the lowest gear), 0 with the full decoder")
             .register(registry);
         Gauge.builder("asr.governor.pinned", this.governor, (g) -> (g.mode() == GovernorMode.PINNED) ? 1 : 0)
             .description("1 while an operator pins the default exit, 0 while the governor chooses it")
@@ -93,36 +98,37 @@ class GovernorMetrics implements MeterBinder {
                 .tag("steers", Boolean.toString(source.steersDepth()))
                 .register(registry);
         }
-        for (int depth : this.governor.depths()) {
-            exitGauge(registry, "asr.governor.exit.cost", depth, GovernorSnapshot.ExitCost::costSecondsPerAudioSecond,
-                    "Estimated service seconds per audio second of an exit", "seconds");
-            exitGauge(registry, "asr.governor.exit.predicted.latency", depth,
+        for (Gear gear : this.governor.gears()) {
+            exitGauge(registry, "asr.governor.exit.cost", gear, GovernorSnapshot.ExitCost::costSecondsPerAudioSecond,
+                    "Estimated service seconds per audio second of a gear", "seconds");
+            exitGauge(registry, "asr.governor.exit.predicted.latency", gear,
                     GovernorSnapshot.ExitCost::predictedLatencySeconds,
-                    "Predicted end-to-end latency of a typical request at an exit now", "seconds");
-            exitGauge(registry, "asr.governor.exit.offered.load", depth, GovernorSnapshot.ExitCost::offeredLoad,
-                    "Fraction of the workers the arriving requests would keep busy at an exit", "ratio");
+                    "Predicted end-to-end latency of a typical request at a gear now", "seconds");
+            exitGauge(registry, "asr.governor.exit.offered.load", gear, GovernorSnapshot.ExitCost::offeredLoad,
+                    "Fraction of the workers the arriving requests would keep busy at a gear", "ratio");
         }
     }
 
     private Counter switches(MeterRegistry registry, Direction direction, Reason reason) {
         return Counter.builder("asr.governor.switches")
-            .description("Changes of the default exit")
+            .description("Changes of the default gear")
             .baseUnit("changes")
             .tag("direction", lower(direction))
             .tag("reason", lower(reason))
             .register(registry);
     }
 
-    private void exitGauge(MeterRegistry registry, String name, int depth,
+    private void exitGauge(MeterRegistry registry, String name, Gear gear,
             Function<GovernorSnapshot.ExitCost, Double> value, String description, String unit) {
         Gauge.builder(name, this.governor, (g) -> g.snapshot().exits().stream()
-                .filter((exit) -> exit.depth() == depth)
+                .filter((exit) -> exit.gear().equals(gear))
                 .mapToDouble(value::apply)
                 .findFirst()
                 .orElse(Double.NaN))
             .description(description)
             .baseUnit(unit)
-            .tag("depth", Integer.toString(depth))
+            .tag("depth", Integer.toString(gear.depth()))
+            .tag("decoding", gear.decoding().label())
             .register(registry);
     }
 

@@ -17,7 +17,8 @@ import org.springframework.stereotype.Component;
  * Meters of the recognition pipeline, fed by {@link RecognitionSample}s:
  * <ul>
  * <li>{@code asr.recognitions} (seconds): admission to completion per utterance, tagged {@code depth},
- * {@code outcome} and {@code mode} ({@code auto} or {@code pinned}); percentile histogram published;</li>
+ * {@code decoding} ({@code full}, or {@code fast} in the governor's lowest gear), {@code outcome} and {@code mode}
+ * ({@code auto} or {@code pinned}); percentile histogram published;</li>
  * <li>{@code asr.recognition.service} and {@code asr.recognition.queue.wait} (seconds) per {@code depth};</li>
  * <li>{@code asr.audio} (seconds): audio transcribed, per {@code depth};</li>
  * <li>{@code asr.admission.rejections}: requests turned away with 503;</li>
@@ -68,6 +69,7 @@ class RecognitionMetrics implements MeterBinder, RecognitionListener {
         Timer.builder("asr.recognitions")
             .description("Utterances from admission to completion")
             .tag("depth", depth)
+            .tag("decoding", sample.decoding().label())
             .tag("outcome", sample.outcome().name().toLowerCase())
             .tag("mode", sample.pinned() ? "pinned" : "auto")
             .publishPercentileHistogram()

@@ -2,8 +2,10 @@ package io.gearbox.asr.recognition;
 
 import java.util.List;
 
+import io.gearbox.asr.governor.Gear;
+
 /**
- * Chooses the exit that serves a request asking for {@code depth=auto}. Called on a recognition worker thread once
+ * Chooses the gear (the exit, and how its output is decoded) that serves a request asking for {@code depth=auto}. Called on a recognition worker thread once
  * the audio is decoded (so its duration is known), right before inference; it must be quick and thread-safe.
  *
  * <p>The load governor implements this; until then {@link #deepest()} serves every request at full depth.
@@ -12,16 +14,16 @@ import java.util.List;
 public interface DepthSelector {
 
     /**
-     * Chooses a depth.
+     * Chooses a gear.
      * @param query what is known about the request and the load
-     * @return one of {@link DepthQuery#depths()}; any other value is replaced by the deepest open exit that is not
-     * deeper than it (or the shallowest exit)
+     * @return a gear whose depth is one of {@link DepthQuery#depths()}; any other depth is replaced by the deepest
+     * open exit that is not deeper than it (or the shallowest exit)
      */
-    int selectDepth(DepthQuery query);
+    Gear selectGear(DepthQuery query);
 
-    /** @return a selector that always answers with the deepest open exit */
+    /** @return a selector that always answers with the deepest open exit and the full decoder */
     static DepthSelector deepest() {
-        return (query) -> query.depths().get(query.depths().size() - 1);
+        return (query) -> Gear.full(query.depths().get(query.depths().size() - 1));
     }
 
     /**

@@ -5,14 +5,15 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 import io.gearbox.asr.governor.DepthGovernor;
+import io.gearbox.asr.governor.Gear;
 import io.gearbox.asr.governor.LoadProbe;
 import io.gearbox.asr.governor.RequestSample;
 import io.gearbox.asr.recognition.RecognitionSample.Outcome;
 
 /**
  * Connects the recognition pipeline to the {@link DepthGovernor}: as the {@link DepthSelector} it answers an
- * {@code auto} request with the governor's current exit (a {@code max_latency_ms} hint may only make it
- * shallower); as a {@link RecognitionListener} it reports every utterance that reached an exit as a
+ * {@code auto} request with the governor's current gear (a {@code max_latency_ms} hint may only make it
+ * lower); as a {@link RecognitionListener} it reports every utterance that reached an exit as a
  * {@link RequestSample}, and every request turned away for overload. A pinned request ({@code depth=N}) never asks the selector but is still reported.
  *
  * <p>The selector is called when a worker picks the request up, so queued requests run at the exit chosen when
@@ -29,9 +30,9 @@ public final class GovernedDepth implements DepthSelector, RecognitionListener {
     }
 
     @Override
-    public int selectDepth(DepthQuery query) {
+    public Gear selectGear(DepthQuery query) {
         OptionalLong hint = query.hasLatencyHint() ? OptionalLong.of(query.maxLatencyMillis()) : OptionalLong.empty();
-        return this.governor.depthFor(OptionalInt.empty(), hint, query.audioSeconds());
+        return this.governor.gearFor(OptionalInt.empty(), hint, query.audioSeconds());
     }
 
     @Override
@@ -39,8 +40,9 @@ public final class GovernedDepth implements DepthSelector, RecognitionListener {
         if (sample.depth() <= 0 || sample.outcome() == Outcome.INVALID_AUDIO) {
             return; // never reached an exit: says nothing about its cost
         }
-        this.governor.record(new RequestSample(sample.depth(), sample.audioSeconds(), sample.queueWait().toNanos(),
-                sample.serviceTime().toNanos(), sample.latency().toNanos()));
+        this.governor.record(new RequestSample(sample.depth(), sample.decoding(), sample.audioSeconds(),
+                sample.queueWait().toNanos(), sample.serviceTime().toNanos(), sample.ctcDecodeTime().toNanos(),
+                sample.latency().toNanos()));
     }
 
     /** Every admitted request is an arrival: the governor counts it in the offered load. */

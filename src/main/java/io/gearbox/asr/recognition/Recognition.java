@@ -6,6 +6,7 @@ import java.util.List;
 import io.gearbox.asr.decoding.Segment;
 import io.gearbox.asr.decoding.Transcript;
 import io.gearbox.asr.decoding.Word;
+import io.gearbox.asr.governor.Gear;
 
 /**
  * The result of one utterance.
@@ -13,6 +14,8 @@ import io.gearbox.asr.decoding.Word;
  * @param model the model's name
  * @param language the model's language code
  * @param depth the exit that served it
+ * @param decoding how its output was decoded: the full decoder, or greedily when the governor is in its lowest
+ * gear
  * @param pinned whether the client pinned that depth
  * @param audioSeconds duration of the audio in seconds
  * @param transcript text, words with times in seconds and confidences
@@ -20,7 +23,7 @@ import io.gearbox.asr.decoding.Word;
  * @param queueWait time from admission to the start of processing
  * @param serviceTime time spent processing
  */
-public record Recognition(String model, String language, int depth, boolean pinned, double audioSeconds,
+public record Recognition(String model, String language, int depth, Gear.Decoding decoding, boolean pinned, double audioSeconds,
         Transcript transcript, List<Segment> segments, Duration queueWait, Duration serviceTime) {
 
     public Recognition {

@@ -16,6 +16,7 @@ import io.gearbox.asr.decoding.CtcDecoder;
 import io.gearbox.asr.decoding.Segment;
 import io.gearbox.asr.decoding.Transcript;
 import io.gearbox.asr.features.LogMelExtractor;
+import io.gearbox.asr.governor.Gear;
 import io.gearbox.asr.inference.AcousticModel;
 import io.gearbox.asr.inference.LogProbs;
 import io.gearbox.asr.inference.ModelManifest;
@@ -46,6 +47,8 @@ public final class Recognizer {
 
     private final CtcDecoder decoder;
 
+    private final CtcDecoder fastDecoder;
+
     private final Function<Transcript, List<Segment>> segmenter;
 
     private final DepthSelector depthSelector;
@@ -63,6 +66,7 @@ public final class Recognizer {
      * @param audioLoader decodes audio to mono samples at the model's sample rate, enforcing the duration limit
      * @param features the model's log-mel front end
      * @param decoder CTC decoder over the model's vocabulary
+     * @param fastDecoder the cheaper decoder of the governor's lowest gear (greedy)
      * @param segmenter cuts a transcript into segments
      * @param depthSelector chooses the depth of {@code auto} requests
      * @param admission bounds the work in the service
@@ -71,19 +75,21 @@ public final class Recognizer {
      * @param listeners told about every finished utterance
      */
     public Recognizer(AcousticModel model, AudioLoader audioLoader, LogMelExtractor features, CtcDecoder decoder,
-            Function<Transcript, List<Segment>> segmenter, DepthSelector depthSelector, AdmissionQueue admission,
-            Scheduler scheduler, List<RecognitionListener> listeners) {
-        this(model, audioLoader, features, decoder, segmenter, depthSelector, admission, scheduler, listeners,
-                System::nanoTime);
+            CtcDecoder fastDecoder, Function<Transcript, List<Segment>> segmenter, DepthSelector depthSelector,
+            AdmissionQueue admission, Scheduler scheduler, List<RecognitionListener> listeners) {
+        this(model, audioLoader, features, decoder, fastDecoder, segmenter, depthSelector, admission, scheduler,
+                listeners, System::nanoTime);
     }
 
     Recognizer(AcousticModel model, AudioLoader audioLoader, LogMelExtractor features, CtcDecoder decoder,
-            Function<Transcript, List<Segment>> segmenter, DepthSelector depthSelector, AdmissionQueue admission,
-            Scheduler scheduler, List<RecognitionListener> listeners, LongSupplier nanoClock) {
+            CtcDecoder fastDecoder, Function<Transcript, List<Segment>> segmenter, DepthSelector depthSelector,
+            AdmissionQueue admission, Scheduler scheduler, List<RecognitionListener> listeners,
+            LongSupplier nanoClock) {
         this.model = model;
         this.audioLoader = audioLoader;
         this.features = features;
         this.decoder = decoder;
+        this.fastDecoder = fastDecoder;
         this.segmenter = segmenter;
         this.depthSelector = depthSelector;
         this.admission = admission;
@@ -156,6 +162,7 @@ public final class Recognizer {
         for (int depth : this.model.depths()) {
             LogProbs logProbs = this.model.run(depth, silence);
             this.decoder.decode(logProbs.values(), logProbs.length());
+            this.fastDecoder.decode(logProbs.values(), logProbs.length());
         }
         logger.info("Warmed up exits {}", this.model.depths());
     }
@@ -172,21 +179,29 @@ public final class Recognizer {
         long startedAt = this.nanoClock.getAsLong();
         boolean pinned = !request.depth().isAuto();
         int depth = 0;
+        Gear.Decoding decoding = Gear.Decoding.FULL;
+        long ctcDecodeNanos = 0;
         double audioSeconds = 0;
         Outcome outcome = Outcome.ERROR;
         try {
             PcmAudio audio = decode(request);
             audioSeconds = audio.durationSeconds();
-            depth = pinned ? request.depth().pinnedDepth().getAsInt() : selectDepth(request, audioSeconds);
+            Gear gear = pinned ? Gear.full(request.depth().pinnedDepth().getAsInt()) : selectGear(request, audioSeconds);
+            depth = gear.depth();
+            decoding = gear.decoding();
             float[][] frames = this.features.extract(padToShortestInput(audio.samples()));
             LogProbs logProbs = this.model.run(depth, frames);
-            Transcript transcript = this.decoder.decode(logProbs.values(), logProbs.length());
+            long decodingFrom = this.nanoClock.getAsLong();
+            Transcript transcript = (gear.isFast() ? this.fastDecoder : this.decoder).decode(logProbs.values(),
+                    logProbs.length());
+            ctcDecodeNanos = this.nanoClock.getAsLong() - decodingFrom;
             List<Segment> segments = this.segmenter.apply(transcript);
             outcome = Outcome.SUCCESS;
             Duration queueWait = Duration.ofNanos(startedAt - admittedAt);
             Duration serviceTime = Duration.ofNanos(this.nanoClock.getAsLong() - startedAt);
             ModelManifest manifest = this.model.manifest();
-            return new Recognition(manifest.name(), manifest.language(), depth, pinned, audioSeconds, transcript,
+            return new Recognition(manifest.name(), manifest.language(), depth, decoding, pinned, audioSeconds,
+                    transcript,
                     segments, queueWait, serviceTime);
         }
         catch (AudioException ex) {
@@ -197,9 +212,9 @@ public final class Recognizer {
             long finishedAt = this.nanoClock.getAsLong();
             // Free the place before the result is emitted, so a caller that sees the result sees the queue without it.
             permit.release();
-            RecognitionSample sample = new RecognitionSample(depth, pinned, audioSeconds,
+            RecognitionSample sample = new RecognitionSample(depth, decoding, pinned, audioSeconds,
                     Duration.ofNanos(startedAt - admittedAt), Duration.ofNanos(finishedAt - startedAt),
-                    Duration.ofNanos(finishedAt - admittedAt), outcome);
+                    Duration.ofNanos(ctcDecodeNanos), Duration.ofNanos(finishedAt - admittedAt), outcome);
             this.listeners.forEach((listener) -> notifySample(listener, sample));
         }
     }
@@ -221,13 +236,14 @@ public final class Recognizer {
         }
     }
 
-    private int selectDepth(RecognitionRequest request, double audioSeconds) {
+    private Gear selectGear(RecognitionRequest request, double audioSeconds) {
         List<Integer> depths = this.model.depths();
         DepthSelector.DepthQuery query = new DepthSelector.DepthQuery(depths, audioSeconds,
                 request.maxLatencyMillis(), this.admission.waiting(), this.admission.inFlight());
-        int chosen = this.depthSelector.selectDepth(query);
+        Gear selected = this.depthSelector.selectGear(query);
+        int chosen = selected.depth();
         if (this.model.hasExit(chosen)) {
-            return chosen;
+            return selected;
         }
         int fallback = depths.get(0);
         for (int depth : depths) {
@@ -236,7 +252,7 @@ public final class Recognizer {
             }
         }
         logger.debug("Depth selector chose {}, which is not open; using {}", chosen, fallback);
-        return fallback;
+        return new Gear(fallback, selected.decoding());
     }
 
     private float[] padToShortestInput(float[] samples) {

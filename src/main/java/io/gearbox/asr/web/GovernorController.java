@@ -9,6 +9,7 @@ import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 import io.gearbox.asr.governor.DepthGovernor;
+import io.gearbox.asr.governor.Gear;
 import io.gearbox.asr.governor.GovernorSettings;
 import io.gearbox.asr.recognition.UnknownDepthException;
 import reactor.core.publisher.Mono;
@@ -22,13 +23,16 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * {@code GET /v1/governor}: the load governor's depth, mode, last change, signals, cost table and settings.
- * {@code PUT /v1/governor}: pin the default exit ({@code {"mode":"pinned","depth":N}}), hand it back to the
+ * {@code GET /v1/governor}: the load governor's gear (depth and decoding), mode, last change, signals, cost table
+ * and settings.
+ * {@code PUT /v1/governor}: pin the default gear ({@code {"mode":"pinned","depth":N}}, with
+ * {@code "decoding":"fast"} for a fast gear on the ladder), hand it back to the
  * governor ({@code {"mode":"auto"}}) and/or change its objective and thresholds; effective at once, answered with
  * the new state. The PUT needs {@code Authorization: Bearer <asr.admin.token>} ({@link AdminToken}); the body is
  * checked completely before anything is applied.
  *
  * <p>PUT keys: {@code mode} ({@code auto} | {@code pinned}), {@code depth} (an exit; implies {@code pinned}),
+ * {@code decoding} ({@code full}, the default, | {@code fast}; only with {@code depth}),
  * {@code latencySlo}, {@code dwell}, {@code cooldown}, {@code window} (durations such as {@code "800ms"},
  * {@code "2s"}, {@code "PT1S"}, or a number of milliseconds), {@code latencyLowFraction}, {@code predictionTarget},
  * {@code utilisationHigh}, {@code utilisationLow} (fractions), {@code minSamples} (a count).
@@ -36,7 +40,7 @@ import org.springframework.web.server.ServerWebExchange;
 @RestController
 class GovernorController {
 
-    private static final Set<String> KEYS = Set.of("mode", "depth", "latencySlo", "latencyLowFraction",
+    private static final Set<String> KEYS = Set.of("mode", "depth", "decoding", "latencySlo", "latencyLowFraction",
             "predictionTarget", "utilisationHigh", "utilisationLow", "dwell", "cooldown", "window", "minSamples");
 
     private final DepthGovernor governor;
@@ -96,12 +100,21 @@ class GovernorController {
         if (depth != null && !this.governor.depths().contains(depth)) {
             throw new UnknownDepthException(Integer.toString(depth), this.governor.depths());
         }
+        Gear.Decoding decoding = decoding(fields.get("decoding"));
+        if (decoding != null && depth == null) {
+            throw new InvalidRequestException("'decoding' goes with 'depth'");
+        }
+        Gear gear = (depth == null) ? null : new Gear(depth, (decoding == null) ? Gear.Decoding.FULL : decoding);
+        if (gear != null && !this.governor.gears().contains(gear)) {
+            throw new InvalidRequestException("Gear '" + gear + "' is not on the ladder; the gears are "
+                    + this.governor.gears().stream().map(Gear::toString).toList());
+        }
         GovernorSettings settings = settings(fields);
         if (!settings.equals(this.governor.settings())) {
             this.governor.updateSettings(settings);
         }
         if ("pinned".equals(mode)) {
-            this.governor.pin(depth);
+            this.governor.pin(gear);
         }
         else if ("auto".equals(mode)) {
             this.governor.auto();
@@ -153,6 +166,20 @@ class GovernorController {
             }
         }
         throw new InvalidRequestException("'mode' must be 'auto' or 'pinned', was " + describe(value));
+    }
+
+    private static Gear.Decoding decoding(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof String text) {
+            for (Gear.Decoding decoding : Gear.Decoding.values()) {
+                if (decoding.label().equals(text.trim().toLowerCase(Locale.ROOT))) {
+                    return decoding;
+                }
+            }
+        }
+        throw new InvalidRequestException("'decoding' must be 'full' or 'fast', was " + describe(value));
     }
 
     private static Integer depth(Object value) {

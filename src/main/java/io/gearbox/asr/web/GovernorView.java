@@ -16,15 +16,17 @@ import io.gearbox.asr.governor.SourceStatus;
  * service seconds per audio second, utilisations fractions in [0, 1]; absent values are {@code null}.
  *
  * @param depth the default exit now
+ * @param decoding how its output is decoded by default: {@code full} (the configured decoder) or {@code fast}
+ * (greedy, the lowest gear)
  * @param mode {@code auto} (the governor chooses) or {@code pinned} (an operator did)
  * @param state where the policy stood at its last evaluation, e.g. {@code holding}, {@code dwelling}
  * @param lastDecision the figures behind the last evaluation
- * @param lastChange the last change of depth, or {@code null}
+ * @param lastChange the last change of gear, or {@code null}
  * @param signals what the governor sees
- * @param exits the cost table, shallowest exit first
+ * @param exits the cost table, one row per gear, lowest first
  * @param settings the settings in force, in the form {@code PUT} accepts
  */
-record GovernorView(int depth, String mode, String state, String lastDecision, Change lastChange, Signals signals,
+record GovernorView(int depth, String decoding, String mode, String state, String lastDecision, Change lastChange, Signals signals,
         List<Exit> exits, Settings settings) {
 
     /**
@@ -32,7 +34,7 @@ record GovernorView(int depth, String mode, String state, String lastDecision, C
      * @param detailed whether failing signals show their error messages (to operators), or only the error's kind
      */
     static GovernorView of(GovernorSnapshot snapshot, boolean detailed) {
-        return new GovernorView(snapshot.depth(), lower(snapshot.mode()), lower(snapshot.state()),
+        return new GovernorView(snapshot.depth(), snapshot.gear().decoding().label(), lower(snapshot.mode()), lower(snapshot.state()),
                 snapshot.lastDecision(), snapshot.lastChange().map(Change::of).orElse(null),
                 Signals.of(snapshot.signals(), detailed), snapshot.exits().stream().map(Exit::of).toList(),
                 Settings.of(snapshot.settings()));
@@ -48,16 +50,20 @@ record GovernorView(int depth, String mode, String state, String lastDecision, C
 
     /**
      * @param from the depth before
+     * @param fromDecoding its decoding, {@code full} or {@code fast}
      * @param to the depth after
-     * @param direction {@code up} (deeper) or {@code down} (shallower)
+     * @param toDecoding its decoding
+     * @param direction {@code up} (a higher gear: deeper, or the full decoder) or {@code down}
      * @param reason {@code latency}, {@code queue}, {@code utilisation}, {@code recovery} or {@code pin}
      * @param detail the figures behind it
      * @param at when
      */
-    record Change(int from, int to, String direction, String reason, String detail, Instant at) {
+    record Change(int from, String fromDecoding, int to, String toDecoding, String direction, String reason,
+            String detail, Instant at) {
 
         static Change of(DepthChange change) {
-            return new Change(change.from(), change.to(), lower(change.direction()), lower(change.reason()),
+            return new Change(change.from().depth(), change.from().decoding().label(), change.to().depth(),
+                    change.to().decoding().label(), lower(change.direction()), lower(change.reason()),
                     change.detail(), change.at());
         }
 
@@ -126,6 +132,7 @@ record GovernorView(int depth, String mode, String state, String lastDecision, C
 
     /**
      * @param depth the exit
+     * @param decoding how the gear decodes its output, {@code full} or {@code fast}
      * @param costSecondsPerAudioSecond estimated service seconds per audio second, following the last few requests
      * (the latency predictions use it)
      * @param windowCostSecondsPerAudioSecond the same over the governor's window, the cost the offered load uses
@@ -135,12 +142,12 @@ record GovernorView(int depth, String mode, String state, String lastDecision, C
      * @param offeredLoad fraction of the workers the arriving requests would keep busy at this exit (above 1: more
      * than it can serve); {@code null} until arrivals and costs are measured
      */
-    record Exit(int depth, double costSecondsPerAudioSecond, double windowCostSecondsPerAudioSecond, long samples,
+    record Exit(int depth, String decoding, double costSecondsPerAudioSecond, double windowCostSecondsPerAudioSecond, long samples,
             Double predictedLatencyMs, boolean measured, Double offeredLoad) {
 
         static Exit of(GovernorSnapshot.ExitCost cost) {
             double predicted = cost.predictedLatencySeconds() * 1e3;
-            return new Exit(cost.depth(), cost.costSecondsPerAudioSecond(), cost.windowCostSecondsPerAudioSecond(),
+            return new Exit(cost.gear().depth(), cost.gear().decoding().label(), cost.costSecondsPerAudioSecond(), cost.windowCostSecondsPerAudioSecond(),
                     cost.samples(), Double.isFinite(predicted) ? predicted : null, cost.measured(),
                     Double.isFinite(cost.offeredLoad()) ? cost.offeredLoad() : null);
         }

@@ -56,13 +56,14 @@ class RecognizeController {
      * The result of {@code /v1/recognize}.
      * @param text the transcript
      * @param depth the exit that served it
+     * @param decoding {@code full} (the configured decoder) or {@code fast} (greedy: the governor's lowest gear)
      * @param model the model's name
      * @param audioSeconds audio duration in seconds
      * @param processingMillis time spent processing, in milliseconds (queue wait excluded)
      * @param rtf real-time factor: processing time over audio duration
      * @param words the words with times in seconds and confidences in [0, 1]
      */
-    record RecognizeResponse(String text, int depth, String model, double audioSeconds, double processingMillis,
+    record RecognizeResponse(String text, int depth, String decoding, String model, double audioSeconds, double processingMillis,
             double rtf, List<WordTiming> words) {
 
         static RecognizeResponse of(Recognition recognition) {
@@ -70,7 +71,8 @@ class RecognizeController {
                 .stream()
                 .map((w) -> new WordTiming(w.word(), w.start(), w.end(), w.confidence()))
                 .toList();
-            return new RecognizeResponse(recognition.text(), recognition.depth(), recognition.model(),
+            return new RecognizeResponse(recognition.text(), recognition.depth(), recognition.decoding().label(),
+                    recognition.model(),
                     recognition.audioSeconds(), recognition.serviceTime().toNanos() / 1e6, recognition.realTimeFactor(),
                     words);
         }

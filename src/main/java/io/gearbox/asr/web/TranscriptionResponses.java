@@ -13,8 +13,8 @@ import io.gearbox.asr.decoding.Word;
 import io.gearbox.asr.recognition.Recognition;
 
 /**
- * The JSON bodies of {@code /v1/audio/transcriptions}, shaped as OpenAI's, with our {@code depth} and
- * {@code model} added.
+ * The JSON bodies of {@code /v1/audio/transcriptions}, shaped as OpenAI's, with our {@code depth},
+ * {@code decoding} and {@code model} added.
  */
 final class TranscriptionResponses {
 
@@ -25,7 +25,8 @@ final class TranscriptionResponses {
     }
 
     static Simple simple(Recognition recognition) {
-        return new Simple(recognition.text(), recognition.depth(), recognition.model());
+        return new Simple(recognition.text(), recognition.depth(), recognition.decoding().label(),
+                recognition.model());
     }
 
     static Verbose verbose(Recognition recognition, boolean words, boolean segments) {
@@ -36,7 +37,7 @@ final class TranscriptionResponses {
                 : null;
         String language = LANGUAGE_NAMES.getOrDefault(recognition.language(), recognition.language());
         return new Verbose("transcribe", language, recognition.audioSeconds(), recognition.text(), verboseSegments,
-                verboseWords, recognition.depth(), recognition.model());
+                verboseWords, recognition.depth(), recognition.decoding().label(), recognition.model());
     }
 
     private static VerboseSegment segment(Segment segment) {
@@ -72,9 +73,10 @@ final class TranscriptionResponses {
      * {@code response_format=json}.
      * @param text the transcript
      * @param depth the exit that served it
+     * @param decoding {@code full} (the configured decoder) or {@code fast} (greedy: the governor's lowest gear)
      * @param model the model's name
      */
-    record Simple(String text, int depth, String model) {
+    record Simple(String text, int depth, String decoding, String model) {
     }
 
     /**
@@ -86,11 +88,12 @@ final class TranscriptionResponses {
      * @param segments segments, when {@code segment} granularity is asked for (the default)
      * @param words words, when {@code word} granularity is asked for
      * @param depth the exit that served it
+     * @param decoding {@code full} (the configured decoder) or {@code fast} (greedy: the governor's lowest gear)
      * @param model the model's name
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Verbose(String task, String language, double duration, String text, List<VerboseSegment> segments,
-            List<VerboseWord> words, int depth, String model) {
+            List<VerboseWord> words, int depth, String decoding, String model) {
     }
 
     record VerboseSegment(int id, int seek, double start, double end, String text, List<Integer> tokens,

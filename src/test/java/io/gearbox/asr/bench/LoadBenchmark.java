@@ -41,7 +41,8 @@ import tools.jackson.databind.json.JsonMapper;
  * often limited by its own round trips); warm up with an unreported open-loop run at half of it, at full depth;
  * then for every load multiple, in each mode (the order rotated from level to level; {@code auto}: the governor
  * chooses, starting from full depth; {@code full}: pinned at the deepest exit; {@code shallowest}: pinned at the
- * shallowest), send requests at
+ * shallowest exit with the full decoder; {@code lowest}: pinned at the lowest gear, the shallowest exit decoded
+ * greedily, when the ladder has one), send requests at
  * exponentially distributed intervals for the run's length, wait for the last answers, and let the service drain
  * and idle for one governor window (so that no run inherits the last one's arrivals).
  *
@@ -56,7 +57,8 @@ import tools.jackson.databind.json.JsonMapper;
  * <li>effective accuracy (after Model-Switching, HotCloud 2020): the mean over all requests sent of
  * {@code (1 - min(1, utterance WER))} when answered within the objective and {@code 0} otherwise, i.e. the on-time
  * share weighted by each answer's word accuracy;</li>
- * <li>mean depth of the answers, and the number of 503s.</li>
+ * <li>mean depth of the answers, the share of them decoded greedily (the governor's lowest gear), and the number
+ * of 503s.</li>
  * </ul>
  *
  * <p>Options ({@code --name value}): {@code --url} (default {@code http://localhost:8080}), {@code --token} (the
@@ -116,7 +118,12 @@ public final class LoadBenchmark {
         }
         JsonNode governor = get("/v1/governor");
         List<Integer> depths = new ArrayList<>();
-        governor.get("exits").forEach((exit) -> depths.add(exit.get("depth").asInt()));
+        governor.get("exits").forEach((exit) -> {
+            if (exit.get("decoding").asString().equals("full")) {
+                depths.add(exit.get("depth").asInt());
+            }
+        });
+        int gears = governor.get("exits").size();
         int shallowest = depths.get(0);
         int deepest = depths.get(depths.size() - 1);
         int workers = governor.get("signals").get("workers").asInt();
@@ -145,7 +152,7 @@ public final class LoadBenchmark {
         // second / workers, so arrivals / offered load is the rate that would keep the workers exactly busy.
         JsonNode after = get("/v1/governor");
         double arrivals = after.get("signals").get("arrivalsPerSecond").asDouble();
-        double offered = after.get("exits").get(depths.size() - 1).get("offeredLoad").asDouble();
+        double offered = after.get("exits").get(gears - 1).get("offeredLoad").asDouble();
         double fromBusyTime = (offered > 0) ? arrivals / offered : 0;
         double capacity = Math.max(closedLoop, fromBusyTime);
         this.log.printf(Locale.ROOT, "Full-depth capacity: %.2f requests/s closed loop (%d clients, %.0f s), "
@@ -174,6 +181,7 @@ public final class LoadBenchmark {
                         }
                         case "full" -> put(Map.of("mode", "pinned", "depth", deepest));
                         case "shallowest" -> put(Map.of("mode", "pinned", "depth", shallowest));
+                        case "lowest" -> put(Map.of("mode", "pinned", "depth", shallowest, "decoding", "fast"));
                         default -> throw new IllegalArgumentException("Unknown mode " + mode);
                     }
                     Row row = openLoop(level, mode, level * capacity, runSeconds, sloNanos, random.nextLong());
@@ -271,7 +279,7 @@ public final class LoadBenchmark {
                 .handle((response, failure) -> {
                     long latency = System.nanoTime() - dueAt;
                     if (failure != null) {
-                        outcomes.add(new Outcome(0, latency, 0, Double.NaN, 0, 0));
+                        outcomes.add(new Outcome(0, latency, 0, false, Double.NaN, 0, 0));
                     }
                     else {
                         outcomes.add(Outcome.of(response, latency, clip));
@@ -387,30 +395,32 @@ public final class LoadBenchmark {
     }
 
     /** One request's fate; {@code status} 0 when it failed without an answer. */
-    record Outcome(int status, long latencyNanos, int depth, double wer, int edits, int referenceWords) {
+    record Outcome(int status, long latencyNanos, int depth, boolean fast, double wer, int edits,
+            int referenceWords) {
 
         static Outcome of(HttpResponse<String> response, long latencyNanos, Clip clip) {
             if (response.statusCode() != 200) {
-                return new Outcome(response.statusCode(), latencyNanos, 0, Double.NaN, 0, 0);
+                return new Outcome(response.statusCode(), latencyNanos, 0, false, Double.NaN, 0, 0);
             }
             JsonNode body = JSON.readTree(response.body());
             List<String> hypothesis = WordErrors.words(body.get("text").asString());
             int edits = WordErrors.distance(clip.words(), hypothesis);
             int reference = clip.words().size();
             double wer = (reference > 0) ? (double) edits / reference : (hypothesis.isEmpty() ? 0 : 1);
-            return new Outcome(200, latencyNanos, body.get("depth").asInt(), wer, edits, reference);
+            return new Outcome(200, latencyNanos, body.get("depth").asInt(),
+                    body.get("decoding").asString().equals("fast"), wer, edits, reference);
         }
 
     }
 
     /** One line of the table. */
     record Row(double level, String mode, double rate, int sent, int answered, int rejected, double p50, double p95,
-            double p99, double withinSlo, double wer, double effectiveAccuracy, double meanDepth) {
+            double p99, double withinSlo, double wer, double effectiveAccuracy, double meanDepth, double fastShare) {
 
         static final String HEADER = "| load | mode | offered req/s | sent | p50 ms | p95 ms | p99 ms | within SLO | "
-                + "WER | effective accuracy | mean depth | 503s |";
+                + "WER | effective accuracy | mean depth | fast decoding | 503s |";
 
-        static final String RULE = "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
+        static final String RULE = "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
 
         static Row of(double level, String mode, double rate, int sent, List<Outcome> outcomes, long sloNanos) {
             long[] latencies = outcomes.stream().filter((o) -> o.status() == 200).mapToLong(Outcome::latencyNanos)
@@ -426,10 +436,12 @@ public final class LoadBenchmark {
             long words = outcomes.stream().filter((o) -> o.status() == 200).mapToLong(Outcome::referenceWords).sum();
             double meanDepth = outcomes.stream().filter((o) -> o.status() == 200).mapToInt(Outcome::depth).average()
                 .orElse(Double.NaN);
+            double fastShare = outcomes.stream().filter((o) -> o.status() == 200).mapToDouble((o) -> o.fast() ? 1 : 0)
+                .average().orElse(Double.NaN);
             int total = Math.max(1, sent);
             return new Row(level, mode, rate, sent, answered, rejected, percentile(latencies, 50),
                     percentile(latencies, 95), percentile(latencies, 99), (double) onTime / total,
-                    (words > 0) ? (double) edits / words : Double.NaN, effective / total, meanDepth);
+                    (words > 0) ? (double) edits / words : Double.NaN, effective / total, meanDepth, fastShare);
         }
 
         private static double percentile(long[] sorted, double p) {
@@ -442,9 +454,9 @@ public final class LoadBenchmark {
 
         String markdown() {
             return String.format(Locale.ROOT,
-                    "| %.1fx | %s | %.1f | %d | %.0f | %.0f | %.0f | %.1f%% | %.1f%% | %.1f%% | %.2f | %d |", this.level,
-                    this.mode, this.rate, this.sent, this.p50, this.p95, this.p99, 100 * this.withinSlo, 100 * this.wer,
-                    100 * this.effectiveAccuracy, this.meanDepth, this.rejected);
+                    "| %.1fx | %s | %.1f | %d | %.0f | %.0f | %.0f | %.1f%% | %.1f%% | %.1f%% | %.2f | %.0f%% | %d |",
+                    this.level, this.mode, this.rate, this.sent, this.p50, this.p95, this.p99, 100 * this.withinSlo,
+                    100 * this.wer, 100 * this.effectiveAccuracy, this.meanDepth, 100 * this.fastShare, this.rejected);
         }
 
     }

@@ -28,6 +28,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.ActiveProfiles;
@@ -146,6 +147,33 @@ class GovernorEndToEndTests {
         this.client.put().uri("/v1/governor").header(HttpHeaders.AUTHORIZATION, "Bearer " + TOKEN)
             .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("latencySlo", "150ms"))
             .exchange().expectStatus().isOk();
+    }
+
+    @Test
+    void anOperatorCanPinTheFastGearAndTheNextAnswerIsDecodedGreedily() {
+        int shallowest = shallowest();
+        this.client.get().uri("/v1/governor").exchange().expectStatus().isOk().expectBody()
+            .jsonPath("$.exits[0].decoding").isEqualTo("fast")
+            .jsonPath("$.exits[1].depth").isEqualTo(shallowest)
+            .jsonPath("$.exits[1].decoding").isEqualTo("full");
+        this.client.put().uri("/v1/governor").header(HttpHeaders.AUTHORIZATION, "Bearer " + TOKEN)
+            .contentType(MediaType.APPLICATION_JSON)
+            .bodyValue(Map.of("mode", "pinned", "depth", shallowest, "decoding", "fast"))
+            .exchange().expectStatus().isOk().expectBody()
+            .jsonPath("$.decoding").isEqualTo("fast");
+
+        Map<String, Object> answer = this.client.post().uri("/v1/recognize").contentType(MediaType.parseMediaType("audio/wav"))
+            .bodyValue(this.clip)
+            .exchange()
+            .expectStatus().isOk()
+            .expectBody(new ParameterizedTypeReference<Map<String, Object>>() {
+            }).returnResult().getResponseBody();
+
+        assertThat(answer).containsEntry("depth", shallowest).containsEntry("decoding", "fast");
+        String scrape = this.client.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+            .expectBody(String.class).returnResult().getResponseBody();
+        assertThat(scrape).containsPattern("asr_governor_fast_decoding\\{[^}]*\\} 1\\.0")
+            .containsPattern("asr_recognitions_seconds_count\\{[^}]*decoding=\"fast\"");
     }
 
     /** {@link #CLIENTS} closed-loop clients posting the clip until told to stop. */

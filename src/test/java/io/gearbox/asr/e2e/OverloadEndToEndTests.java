@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.gearbox.asr.governor.Gear;
 import io.gearbox.asr.recognition.DepthSelector;
 import io.gearbox.asr.support.SmokeModel;
 import io.gearbox.asr.support.TestAudio;
@@ -97,7 +98,7 @@ class OverloadEndToEndTests {
         }
 
         @Override
-        public int selectDepth(DepthQuery query) {
+        public Gear selectGear(DepthQuery query) {
             this.entered.countDown();
             try {
                 this.release.await(30, TimeUnit.SECONDS);
@@ -105,7 +106,7 @@ class OverloadEndToEndTests {
             catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
             }
-            return query.depths().get(query.depths().size() - 1);
+            return Gear.full(query.depths().get(query.depths().size() - 1));
         }
 
     }

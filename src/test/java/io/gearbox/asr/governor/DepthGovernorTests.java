@@ -3,8 +3,10 @@ package io.gearbox.asr.governor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
@@ -53,6 +55,98 @@ class DepthGovernorTests {
 		return governor(this.plant, GovernorSettings.defaults());
 	}
 
+	/**
+	 * A plant shaped like the service with its language model: the full decoder costs more than the acoustic model
+	 * at the shallowest exit (0.03 against 0.0125 service seconds per audio second), so no exit decoded that way
+	 * serves 2.5 times the full depth's capacity; the same exit decoded greedily serves it with room to spare.
+	 */
+	private FluidPlant decoderBoundPlant() {
+		return new FluidPlant(this.clock).fullDecoderCost(0.03);
+	}
+
+	@Test
+	void whenNoExitKeepsUpWithTheFullDecoderItShiftsToTheFastGearAndBackWithoutFlapping() {
+		FluidPlant plant = decoderBoundPlant();
+		DepthGovernor governor = new DepthGovernor(FluidPlant.exits(), true, GovernorSettings.defaults(),
+				plant.loadProbe(), List.of(plant.utilisationSource()), this.clock);
+		governor.addListener(this.changes::add);
+		assertThat(governor.gears()).first().isEqualTo(Gear.fast(2));
+		plant.load(0.3);
+		plant.seconds(governor, 30);
+		assertThat(governor.gear()).isEqualTo(Gear.full(12));
+
+		plant.load(2.5);
+		plant.seconds(governor, 60);
+
+		assertThat(governor.gear()).isEqualTo(Gear.fast(2));
+		assertThat(plant.backlog()).as("the fast gear keeps up").isLessThan(1);
+		assertThat(this.changes).extracting(DepthChange::direction).containsOnly(Direction.DOWN);
+		assertThat(governor.snapshot().exits()).filteredOn((exit) -> exit.gear().equals(Gear.fast(2)))
+			.singleElement()
+			.satisfies((exit) -> assertThat(exit.costSecondsPerAudioSecond())
+				.isCloseTo(FluidPlant.cost(2) + FluidPlant.FAST_DECODER_COST, withinPercentage(10)));
+
+		this.changes.clear();
+		plant.load(0.3);
+		plant.seconds(governor, 180);
+
+		assertThat(governor.gear()).isEqualTo(Gear.full(12));
+		assertThat(this.changes).extracting(DepthChange::reason).containsOnly(Reason.RECOVERY);
+		assertThat(this.changes).first().satisfies((change) -> {
+			assertThat(change.from()).isEqualTo(Gear.fast(2));
+			assertThat(change.to()).isEqualTo(Gear.full(2));
+		});
+	}
+
+	@Test
+	void withoutTheFastGearTheSameOverloadOutgrowsTheShallowestExit() {
+		FluidPlant plant = decoderBoundPlant();
+		DepthGovernor governor = new DepthGovernor(FluidPlant.exits(), GovernorSettings.defaults(),
+				plant.loadProbe(), List.of(plant.utilisationSource()), this.clock);
+		plant.load(2.5);
+		plant.seconds(governor, 60);
+
+		assertThat(governor.gear()).isEqualTo(Gear.full(2));
+		assertThat(governor.snapshot().state()).isEqualTo(PolicyState.AT_SHALLOWEST);
+		assertThat(plant.backlog()).as("the queue grows without bound").isGreaterThan(100);
+	}
+
+	@Test
+	void theFastGearsCostIsItsExitsMeasuredCostPlusGreedyDecodingBeforeItServesAnyRequest() {
+		FluidPlant plant = decoderBoundPlant();
+		DepthGovernor governor = new DepthGovernor(FluidPlant.exits(), true, GovernorSettings.defaults(),
+				plant.loadProbe(), List.of(plant.utilisationSource()), this.clock);
+		governor.pin(2);
+		plant.load(0.3);
+		plant.seconds(governor, 10);
+		governor.pin(Gear.fast(2));
+		plant.seconds(governor, 1);
+		governor.pin(2);
+		plant.seconds(governor, 10);
+
+		Map<Gear, Double> cost = governor.snapshot().exits().stream()
+			.collect(Collectors.toMap(GovernorSnapshot.ExitCost::gear,
+					GovernorSnapshot.ExitCost::costSecondsPerAudioSecond));
+		assertThat(cost.get(Gear.full(2))).isCloseTo(FluidPlant.cost(2) + 0.03, withinPercentage(5));
+		assertThat(cost.get(Gear.fast(2))).isCloseTo(FluidPlant.cost(2) + FluidPlant.FAST_DECODER_COST,
+				withinPercentage(5));
+	}
+
+	@Test
+	void aPinnedRequestDepthMeansTheFullDecoderAndAHintMayChooseTheFastGear() {
+		FluidPlant plant = decoderBoundPlant();
+		DepthGovernor governor = new DepthGovernor(FluidPlant.exits(), true, GovernorSettings.defaults(),
+				plant.loadProbe(), List.of(plant.utilisationSource()), this.clock);
+		plant.load(0.3);
+		plant.seconds(governor, 10);
+
+		assertThat(governor.gearFor(OptionalInt.of(2), OptionalLong.empty(), 4)).isEqualTo(Gear.full(2));
+		assertThat(governor.gearFor(OptionalInt.empty(), OptionalLong.of(1), 4)).isEqualTo(Gear.fast(2));
+		assertThat(governor.gearFor(OptionalInt.empty(), OptionalLong.of(60_000), 4)).isEqualTo(Gear.full(12));
+		assertThatIllegalArgumentException().isThrownBy(() -> governor.pin(Gear.fast(4)))
+			.withMessageContaining("not on the ladder");
+	}
+
 	@Test
 	void servesFullDepthAtLowLoad() {
 		DepthGovernor governor = governor();
@@ -73,7 +167,7 @@ class DepthGovernorTests {
 		assertThat(governor.depth()).isLessThan(12);
 		assertThat(this.changes).first().satisfies((change) -> {
 			assertThat(change.direction()).isEqualTo(Direction.DOWN);
-			assertThat(change.from()).isEqualTo(12);
+			assertThat(change.from()).isEqualTo(Gear.full(12));
 		});
 	}
 
@@ -96,7 +190,7 @@ class DepthGovernorTests {
 		shortQueue.seconds(governor, 120);
 		assertThat(shortQueue.rejected()).isEqualTo(rejectedWhileSettling);
 		assertThat(governor.depth()).isBetween(4, 6);
-		assertThat(theOnlyChange(Reason.OVERLOAD).from()).isEqualTo(12);
+		assertThat(theOnlyChange(Reason.OVERLOAD).from()).isEqualTo(Gear.full(12));
 		GovernorSnapshot snapshot = governor.snapshot();
 		assertThat(snapshot.signals().arrivalsPerSecond().getAsDouble()).isCloseTo(15.0, withinPercentage(5));
 		assertThat(snapshot.exits().get(1).offeredLoad()).isCloseTo(0.6, withinPercentage(5));
@@ -115,7 +209,7 @@ class DepthGovernorTests {
 		assertThat(this.changes).isEmpty();
 		shortQueue.load(1.5);
 		shortQueue.seconds(governor, 4);
-		assertThat(theOnlyChange(Reason.OVERLOAD).to()).isBetween(4, 6);
+		assertThat(theOnlyChange(Reason.OVERLOAD).to().depth()).isBetween(4, 6);
 	}
 
 	@Test
@@ -224,8 +318,8 @@ class DepthGovernorTests {
 			governor.evaluate();
 		}
 		assertThat(this.changes).singleElement().satisfies((change) -> {
-			assertThat(change.from()).isEqualTo(12);
-			assertThat(change.to()).isEqualTo(6);
+			assertThat(change.from()).isEqualTo(Gear.full(12));
+			assertThat(change.to()).isEqualTo(Gear.full(6));
 			assertThat(change.reason()).isEqualTo(Reason.QUEUE);
 		});
 	}
@@ -258,7 +352,7 @@ class DepthGovernorTests {
 		assertThat(governor.depth()).isEqualTo(12);
 		assertThat(this.changes).allSatisfy((change) -> {
 			assertThat(change.reason()).isEqualTo(Reason.RECOVERY);
-			assertThat(change.to()).isEqualTo(change.from() + 2);
+			assertThat(change.to().depth()).isEqualTo(change.from().depth() + 2);
 		});
 		for (int i = 1; i < this.changes.size(); i++) {
 			assertThat(Duration.between(this.changes.get(i - 1).at(), this.changes.get(i).at()))
@@ -442,7 +536,7 @@ class DepthGovernorTests {
 		assertThat(snapshot.depth()).isEqualTo(governor.depth());
 		assertThat(snapshot.mode()).isEqualTo(GovernorMode.AUTO);
 		assertThat(snapshot.lastChange()).hasValueSatisfying((change) -> {
-			assertThat(change.to()).isEqualTo(governor.depth());
+			assertThat(change.to()).isEqualTo(governor.gear());
 			assertThat(change.detail()).isNotBlank();
 		});
 		assertThat(snapshot.signals().p95LatencySeconds()).isPresent();

@@ -12,13 +12,18 @@ import java.util.Random;
  * grows when the offered load exceeds capacity and drains otherwise; latency is the wait behind the backlog plus
  * the service time. Optional seeded noise perturbs latency and utilisation; a slowdown multiplies every service
  * time (CPU contention from another job). An optional admission queue capacity turns away the arrivals that
- * find it full, as the service's 503s do, and reports each to the governor.
+ * find it full, as the service's 503s do, and reports each to the governor. An optional decoder cost is added to
+ * every request served with the full decoder (as the service's beam search with its language model costs), while
+ * the fast gear's greedy decoding costs {@link #FAST_DECODER_COST}; each request reports its decoding time apart.
  */
 final class FluidPlant {
 
 	static final int WORKERS = 2;
 
 	static final double AUDIO_SECONDS = 4.0;
+
+	/** Service seconds per audio second of greedy decoding. */
+	static final double FAST_DECODER_COST = 0.0002;
 
 	/** The true cost of an exit, in service seconds per audio second; the priors in {@link #exits()} match. */
 	static double cost(int depth) {
@@ -33,11 +38,6 @@ final class FluidPlant {
 		return exits;
 	}
 
-	/** Requests per second that load the deepest exit to {@code multiple} of its capacity. */
-	static double rateFor(double multiple) {
-		return multiple * WORKERS / (cost(12) * AUDIO_SECONDS);
-	}
-
 	private final FakeClock clock;
 
 	private final Random random;
@@ -47,6 +47,8 @@ final class FluidPlant {
 	private double ratePerSecond;
 
 	private double slowdown = 1;
+
+	private double fullDecoderCost;
 
 	private double queueCapacity = Double.POSITIVE_INFINITY;
 
@@ -68,8 +70,10 @@ final class FluidPlant {
 		this(clock, 1, 0);
 	}
 
+	/** Offers {@code multipleOfFullDepthCapacity} times what the deepest exit, with the full decoder, can serve. */
 	void load(double multipleOfFullDepthCapacity) {
-		this.ratePerSecond = rateFor(multipleOfFullDepthCapacity);
+		this.ratePerSecond = multipleOfFullDepthCapacity * WORKERS
+				/ ((cost(12) + this.fullDecoderCost) * AUDIO_SECONDS);
 	}
 
 	/** Turns away, from now on, the arrivals that find {@code capacity} requests already waiting. */
@@ -83,15 +87,23 @@ final class FluidPlant {
 		return this.rejected;
 	}
 
+	/** Adds {@code cost} service seconds per audio second to every request decoded with the full decoder. */
+	FluidPlant fullDecoderCost(double cost) {
+		this.fullDecoderCost = cost;
+		return this;
+	}
+
 	/** Makes every request {@code factor} times slower than its exit's cost, from now on. */
 	void slowdown(double factor) {
 		this.slowdown = factor;
 	}
 
-	/** Runs one second at the governor's depth, records what completed, then lets the governor evaluate. */
+	/** Runs one second at the governor's gear, records what completed, then lets the governor evaluate. */
 	void second(DepthGovernor governor) {
-		int depth = governor.depth();
-		double service = cost(depth) * AUDIO_SECONDS * this.slowdown;
+		Gear gear = governor.gear();
+		int depth = gear.depth();
+		double decoding = (gear.isFast() ? FAST_DECODER_COST : this.fullDecoderCost) * AUDIO_SECONDS * this.slowdown;
+		double service = cost(depth) * AUDIO_SECONDS * this.slowdown + decoding;
 		double capacity = WORKERS / service;
 		double offered = this.ratePerSecond / capacity;
 		this.backlog = Math.max(0, this.backlog + this.ratePerSecond - capacity);
@@ -110,8 +122,8 @@ final class FluidPlant {
 		for (long i = 0; i < completed; i++) {
 			double jitter = 1 + this.noise * this.random.nextGaussian();
 			double latency = Math.max(service, (wait + service) * jitter);
-			governor.record(new RequestSample(depth, AUDIO_SECONDS, seconds(latency - service), seconds(service),
-					seconds(latency)));
+			governor.record(new RequestSample(depth, gear.decoding(), AUDIO_SECONDS, seconds(latency - service),
+					seconds(service), seconds(decoding), seconds(latency)));
 		}
 		for (long i = 0; i < admitted; i++) {
 			governor.recordAdmission();

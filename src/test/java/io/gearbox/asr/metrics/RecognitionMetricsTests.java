@@ -3,6 +3,7 @@ package io.gearbox.asr.metrics;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import io.gearbox.asr.governor.Gear;
 import io.gearbox.asr.recognition.AdmissionQueue;
 import io.gearbox.asr.recognition.RecognitionSample;
 import io.gearbox.asr.recognition.RecognitionSample.Outcome;
@@ -27,8 +28,8 @@ class RecognitionMetricsTests {
 
     @Test
     void recordsLatencyServiceTimeQueueWaitAndAudioPerDepth() {
-        this.metrics.onRecognition(new RecognitionSample(6, false, 2.5, Duration.ofMillis(20), Duration.ofMillis(80),
-                Duration.ofMillis(100), Outcome.SUCCESS));
+        this.metrics.onRecognition(new RecognitionSample(6, Gear.Decoding.FULL, false, 2.5, Duration.ofMillis(20),
+                Duration.ofMillis(80), Duration.ofMillis(30), Duration.ofMillis(100), Outcome.SUCCESS));
         assertThat(this.registry.get("asr.recognitions")
             .tags("depth", "6", "outcome", "success", "mode", "auto")
             .timer()
@@ -42,8 +43,8 @@ class RecognitionMetricsTests {
 
     @Test
     void failuresBeforeAnExitWasChosenHaveNoDepth() {
-        this.metrics.onRecognition(new RecognitionSample(0, true, 0, Duration.ZERO, Duration.ofMillis(1),
-                Duration.ofMillis(1), Outcome.INVALID_AUDIO));
+        this.metrics.onRecognition(new RecognitionSample(0, Gear.Decoding.FULL, true, 0, Duration.ZERO,
+                Duration.ofMillis(1), Duration.ZERO, Duration.ofMillis(1), Outcome.INVALID_AUDIO));
         assertThat(this.registry.get("asr.recognitions")
             .tags("depth", "none", "outcome", "invalid_audio", "mode", "pinned")
             .timer()

@@ -10,11 +10,14 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.gearbox.asr.audio.AudioLoader;
 import io.gearbox.asr.audio.InvalidAudioException;
+import io.gearbox.asr.decoding.CtcDecoder;
 import io.gearbox.asr.decoding.GreedyCtcDecoder;
 import io.gearbox.asr.decoding.Segmenter;
+import io.gearbox.asr.decoding.Transcript;
 import io.gearbox.asr.decoding.Vocabulary;
 import io.gearbox.asr.features.FeatureConfig;
 import io.gearbox.asr.features.LogMelExtractor;
+import io.gearbox.asr.governor.Gear;
 import io.gearbox.asr.inference.AcousticModel;
 import io.gearbox.asr.inference.InferenceOptions;
 import io.gearbox.asr.inference.ModelManifest;
@@ -44,6 +47,9 @@ class RecognizerTests {
 
     private final List<String> admissions = new CopyOnWriteArrayList<>();
 
+    /** Which decoder read each utterance: {@code full} or {@code fast}. */
+    private final List<String> decoders = new CopyOnWriteArrayList<>();
+
     @BeforeEach
     void openModel() {
         this.model = AcousticModel.open(SmokeModel.directory(), List.of(), InferenceOptions.defaults());
@@ -68,7 +74,7 @@ class RecognizerTests {
         Recognizer recognizer = recognizer((query) -> {
             seen.set(query);
             thread.set(Thread.currentThread().getName());
-            return shallowest;
+            return Gear.full(shallowest);
         }, new AdmissionQueue(2, 4, Duration.ofSeconds(1)));
         Recognition recognition = recognizer
             .recognize(new RecognitionRequest(TestAudio.toneWav(1.0, 16000, 440), "audio/wav", DepthRequest.auto(),
@@ -84,6 +90,40 @@ class RecognizerTests {
         assertThat(seen.get().audioSeconds()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-6));
         assertThat(seen.get().inFlight()).isEqualTo(1);
         assertThat(thread.get()).startsWith("asr-test");
+    }
+
+    @Test
+    void theFastGearDecodesGreedilyAndReportsItsDecodingTimeApart() {
+        int shallowest = this.model.depths().get(0);
+        Recognizer recognizer = recognizer((query) -> Gear.fast(shallowest),
+                new AdmissionQueue(2, 4, Duration.ofSeconds(1)));
+
+        Recognition recognition = recognizer
+            .recognize(RecognitionRequest.of(TestAudio.toneWav(1.0, 16000, 440), null, DepthRequest.auto()))
+            .block(TIMEOUT);
+
+        assertThat(recognition.depth()).isEqualTo(shallowest);
+        assertThat(recognition.decoding()).isEqualTo(Gear.Decoding.FAST);
+        assertThat(this.decoders).containsExactly("fast");
+        assertThat(this.samples).singleElement().satisfies((sample) -> {
+            assertThat(sample.decoding()).isEqualTo(Gear.Decoding.FAST);
+            assertThat(sample.ctcDecodeTime()).isPositive().isLessThanOrEqualTo(sample.serviceTime());
+        });
+    }
+
+    @Test
+    void aPinnedDepthIsDecodedWithTheFullDecoder() {
+        int shallowest = this.model.depths().get(0);
+        Recognizer recognizer = recognizer((query) -> Gear.fast(shallowest),
+                new AdmissionQueue(2, 4, Duration.ofSeconds(1)));
+
+        Recognition recognition = recognizer
+            .recognize(RecognitionRequest.of(TestAudio.toneWav(1.0, 16000, 440), null,
+                    DepthRequest.pinned(shallowest)))
+            .block(TIMEOUT);
+
+        assertThat(recognition.decoding()).isEqualTo(Gear.Decoding.FULL);
+        assertThat(this.decoders).containsExactly("full");
     }
 
     @Test
@@ -129,7 +169,7 @@ class RecognizerTests {
 
     @Test
     void selectorAnswerThatIsNoExitFallsBackToAnOpenExit() {
-        Recognizer recognizer = recognizer((query) -> 1000, new AdmissionQueue(1, 0, Duration.ofSeconds(1)));
+        Recognizer recognizer = recognizer((query) -> Gear.full(1000), new AdmissionQueue(1, 0, Duration.ofSeconds(1)));
         Recognition recognition = recognizer
             .recognize(RecognitionRequest.of(TestAudio.toneWav(0.5, 16000, 440), null, DepthRequest.auto()))
             .block(TIMEOUT);
@@ -144,7 +184,7 @@ class RecognizerTests {
         Recognizer recognizer = recognizer((query) -> {
             entered.countDown();
             await(release);
-            return query.depths().get(0);
+            return Gear.full(query.depths().get(0));
         }, admission);
         byte[] audio = TestAudio.toneWav(0.5, 16000, 440);
         Mono<Recognition> first = recognizer.recognize(RecognitionRequest.of(audio, null, DepthRequest.auto()))
@@ -230,8 +270,27 @@ class RecognizerTests {
 
         };
         return new Recognizer(this.model, new AudioLoader(manifest.sampleRate(), Duration.ofMinutes(10)), features,
-                new GreedyCtcDecoder(vocabulary, manifest.outputFrameSeconds()), new Segmenter()::segment, selector,
-                admission, this.scheduler, List.of(listener));
+                noting("full", new GreedyCtcDecoder(vocabulary, manifest.outputFrameSeconds())),
+                noting("fast", new GreedyCtcDecoder(vocabulary, manifest.outputFrameSeconds())),
+                new Segmenter()::segment, selector, admission, this.scheduler, List.of(listener));
+    }
+
+    /** {@code decoder}, noting in {@link #decoders} each time it decodes. */
+    private CtcDecoder noting(String name, CtcDecoder decoder) {
+        return new CtcDecoder() {
+
+            @Override
+            public Transcript decode(float[][] logProbs, int length) {
+                RecognizerTests.this.decoders.add(name);
+                return decoder.decode(logProbs, length);
+            }
+
+            @Override
+            public Settings settings() {
+                return decoder.settings();
+            }
+
+        };
     }
 
     private static void await(CountDownLatch latch) {

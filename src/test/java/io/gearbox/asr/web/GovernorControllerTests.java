@@ -10,6 +10,7 @@ import java.util.OptionalDouble;
 import io.gearbox.asr.config.AdminProperties;
 import io.gearbox.asr.governor.DepthGovernor;
 import io.gearbox.asr.governor.ExitPrior;
+import io.gearbox.asr.governor.Gear;
 import io.gearbox.asr.governor.GovernorMode;
 import io.gearbox.asr.governor.GovernorSettings;
 import io.gearbox.asr.governor.LoadProbe;
@@ -47,6 +48,7 @@ class GovernorControllerTests {
             .expectStatus().isOk()
             .expectBody()
             .jsonPath("$.depth").isEqualTo(6)
+            .jsonPath("$.decoding").isEqualTo("full")
             .jsonPath("$.mode").isEqualTo("auto")
             .jsonPath("$.state").isNotEmpty()
             .jsonPath("$.lastChange").isEmpty()
@@ -54,8 +56,11 @@ class GovernorControllerTests {
             .jsonPath("$.signals.inFlight").isEqualTo(0)
             .jsonPath("$.signals.queued").isEqualTo(0)
             .jsonPath("$.signals.sources[1].name").isEqualTo("load")
-            .jsonPath("$.exits.length()").isEqualTo(3)
+            .jsonPath("$.exits.length()").isEqualTo(4)
             .jsonPath("$.exits[0].depth").isEqualTo(2)
+            .jsonPath("$.exits[0].decoding").isEqualTo("fast")
+            .jsonPath("$.exits[1].depth").isEqualTo(2)
+            .jsonPath("$.exits[1].decoding").isEqualTo("full")
             .jsonPath("$.exits[0].costSecondsPerAudioSecond").isNumber()
             .jsonPath("$.exits[0].windowCostSecondsPerAudioSecond").isNumber()
             .jsonPath("$.exits[0].samples").isEqualTo(0)
@@ -106,6 +111,19 @@ class GovernorControllerTests {
     }
 
     @Test
+    void anOperatorCanPinTheFastGear() {
+        put("Bearer s3cret", "{\"depth\":2,\"decoding\":\"fast\"}")
+            .expectStatus().isOk()
+            .expectBody()
+            .jsonPath("$.depth").isEqualTo(2)
+            .jsonPath("$.decoding").isEqualTo("fast")
+            .jsonPath("$.mode").isEqualTo("pinned")
+            .jsonPath("$.lastChange.fromDecoding").isEqualTo("full")
+            .jsonPath("$.lastChange.toDecoding").isEqualTo("fast");
+        assertThat(this.governor.gear()).isEqualTo(Gear.fast(2));
+    }
+
+    @Test
     void settingsChangeAtOnceFromDurationsOrMilliseconds() {
         put("Bearer s3cret", "{\"latencySlo\":\"800ms\",\"utilisationHigh\":0.85,\"dwell\":2000}")
             .expectStatus().isOk()
@@ -131,7 +149,8 @@ class GovernorControllerTests {
                 "{\"mode\":\"auto\",\"depth\":2}", "{\"depth\":\"two\"}", "{\"latencySlo\":\"soon\"}",
                 "{\"latencySlo\":\"-1s\"}", "{\"latencySlo\":\"106752d\"}", "{\"dwell\":9223372036854775807}", "{\"utilisationLow\":0.95}", "{\"minSamples\":2.5}",
                 "{\"mode\":\"auto\",\"colour\":\"red\"}", "{\"latencySlo\":\"800ms\",\"depth\":\"x\"}",
-                "{\"mode\":null}", "{\"depth\":null}", "{\"latencySlo\":null,\"mode\":\"auto\"}", "",
+                "{\"mode\":null}", "{\"depth\":null}", "{\"decoding\":\"fast\"}",
+                "{\"depth\":4,\"decoding\":\"fast\"}", "{\"depth\":2,\"decoding\":\"quick\"}", "{\"latencySlo\":null,\"mode\":\"auto\"}", "",
                 "{\"window\":\"" + "9".repeat(300_000) + "s\"}")) {
             put("Bearer s3cret", body)
                 .expectStatus().isBadRequest()
@@ -218,7 +237,7 @@ class GovernorControllerTests {
         @Bean
         DepthGovernor depthGovernor() {
             DepthGovernor governor = new DepthGovernor(
-                    List.of(new ExitPrior(2, 0.01), new ExitPrior(4, 0.02), new ExitPrior(6, 0.03)),
+                    List.of(new ExitPrior(2, 0.01), new ExitPrior(4, 0.02), new ExitPrior(6, 0.03)), true,
                     GovernorSettings.defaults(), () -> LoadProbe.Load.idle(2), List.of(new MissingGpu()),
                     Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
             governor.evaluate();
