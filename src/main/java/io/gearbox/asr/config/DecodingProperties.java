@@ -27,7 +27,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 public record DecodingProperties(@DefaultValue("beam") @NotNull Method method,
         @DefaultValue("16") @Min(1) @Max(128) int beamWidth, @DefaultValue("8") @Min(1) int maxTokensPerFrame,
-        @DefaultValue("-9") @DecimalMax("0") double minTokenLogProb, @DefaultValue("true") boolean languageModel,
+        @DefaultValue("-6") @DecimalMax("0") double minTokenLogProb, @DefaultValue("true") boolean languageModel,
         @DecimalMin("0") Double lmWeight, Double wordBonus) {
 
     /**

@@ -70,7 +70,7 @@ public final class DecodingBenchmark {
 
     static final int MAX_TOKENS = 8;
 
-    static final double MIN_LOG_PROB = -9.0;
+    static final double MIN_LOG_PROB = -6.0;
 
     private DecodingBenchmark() {
     }

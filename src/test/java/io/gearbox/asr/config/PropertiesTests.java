@@ -33,7 +33,7 @@ class PropertiesTests {
             assertThat(decoding.method()).isEqualTo(DecodingProperties.Method.BEAM);
             assertThat(decoding.beamWidth()).isEqualTo(16);
             assertThat(decoding.maxTokensPerFrame()).isEqualTo(8);
-            assertThat(decoding.minTokenLogProb()).isEqualTo(-9.0);
+            assertThat(decoding.minTokenLogProb()).isEqualTo(-6.0);
             assertThat(decoding.languageModel()).isTrue();
             assertThat(decoding.lmWeight()).as("the weight tuned with the model").isNull();
             RecognitionProperties recognition = context.getBean(RecognitionProperties.class);
