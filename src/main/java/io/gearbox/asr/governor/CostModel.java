@@ -5,13 +5,14 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Service seconds per second of audio for each exit, as one machine-wide scale times a per-exit shape, plus the
- * cost of the CTC decoder that reads the exit's output:
+ * Service seconds per second of audio for each exit, as one machine-wide scale times a per-exit shape, plus what
+ * every exit pays before its encoder and the cost of the CTC decoder that reads the exit's output:
  *
  * <pre>
- * cost(e, d) = scale · shape(e) + decoder(d)
+ * cost(e, d) = frontEnd + scale · shape(e) + decoder(d)
+ * frontEnd   ← EWMA of frontEndSeconds / audioSeconds over all requests
  * decoder(d) ← EWMA of ctcDecodeSeconds / audioSeconds over the requests decoded the way d
- *              weight max(alpha, 1 / n); 0 until one is measured
+ *              each with weight max(alpha, 1 / n); 0 until one is measured
  * shape(e) = prior(e) / prior(deepest) · k(e)       k(e) = 1 until refined; geometric mean of k over the
  *                                                    refined exits kept at 1 (unrefined exits use 1)
  * scale    ← EWMA over every request, at any exit, of  sampleCost / shape(e)
@@ -29,10 +30,13 @@ import java.util.List;
  * residual is mostly the machine changing between two requests, which belongs to the scale. With nothing
  * measured the priors are used as given.
  *
- * <p>The exit's part learns from each request's service time less its decoding time ({@code sampleCost} below
- * is that), so requests at one exit teach the same acoustic cost whichever decoder read them: a gear that decodes
- * the shallowest exit greedily is predicted from that exit's measured cost and the greedy decoder's, the moment
- * both have been seen, not after requests at the gear itself.
+ * <p>The exit's part learns from each request's service time less its front end and decoding ({@code sampleCost}
+ * below is that), so its shape is the encoder's alone, which the parameter-proportional priors fit: uploads and
+ * features cost the same at every exit, and counted in the exits' costs they would make the shallow exits far
+ * dearer than their parameters say, so that the first move under load would land too high. Requests at one exit
+ * teach the same cost whichever decoder read them: a gear that decodes the shallowest exit greedily is predicted
+ * from that exit's measured cost and the greedy decoder's, the moment both have been seen, not after requests at
+ * the gear itself.
  *
  * <p>Thread-safe; every method takes the model's lock for a few arithmetic operations per exit.
  */
@@ -77,6 +81,8 @@ final class CostModel {
 	private double staleShare = 1.0;
 
 	private long lastNanos = DepthPolicy.NEVER;
+
+	private double frontEndCost;
 
 	/** {@code decoder(d)}, indexed by {@link Gear.Decoding#ordinal()}. */
 	private final double[] decoderCost = new double[Gear.Decoding.values().length];
@@ -145,12 +151,12 @@ final class CostModel {
 	 * audio are ignored.
 	 *
 	 * @return the shape of the request's exit before it learned, {@code shape(e)}, or {@code 0} when it was ignored:
-	 * {@code (serviceSeconds - ctcDecodeSeconds) / (audioSeconds · shape(e))} is what the request says of the
-	 * scale
+	 * {@code (serviceSeconds - frontEndSeconds - ctcDecodeSeconds) / (audioSeconds · shape(e))} is what the
+	 * request says of the scale
 	 */
 	synchronized double record(RequestSample sample, long nowNanos) {
 		int e = indexOf(sample.depth());
-		long exitNanos = sample.serviceNanos() - sample.ctcDecodeNanos();
+		long exitNanos = sample.serviceNanos() - sample.frontEndNanos() - sample.ctcDecodeNanos();
 		if (e < 0 || sample.audioSeconds() < MIN_AUDIO_SECONDS || exitNanos <= 0) {
 			return 0;
 		}
@@ -158,6 +164,8 @@ final class CostModel {
 		long decoded = ++this.decoderSamples[d];
 		double decoderSample = (sample.ctcDecodeNanos() / 1e9) / sample.audioSeconds();
 		this.decoderCost[d] += Math.max(this.alpha, 1.0 / decoded) * (decoderSample - this.decoderCost[d]);
+		double frontEndSample = (sample.frontEndNanos() / 1e9) / sample.audioSeconds();
+		this.frontEndCost += Math.max(this.alpha, 1.0 / (this.total + 1)) * (frontEndSample - this.frontEndCost);
 		double shape = this.priors[e] / this.priors[this.priors.length - 1] * Math.exp(this.logCorrection[e]);
 		double cost = (exitNanos / 1e9) / sample.audioSeconds();
 		age(nowNanos);
@@ -234,24 +242,25 @@ final class CostModel {
 			shape[i] = this.priors[i] / deepest * Math.exp(this.logCorrection[i]);
 		}
 		return new Estimates(this.depths.clone(), cost, this.samples.clone(), this.factor * deepest, shape,
-				this.total, this.decoderCost.clone());
+				this.total, this.frontEndCost, this.decoderCost.clone());
 	}
 
 	/**
 	 * Cost estimates, shallowest exit first.
 	 *
 	 * @param depths exit depths
-	 * @param costSecondsPerAudioSecond estimated service seconds per audio second of each exit, its decoding
-	 * excluded
+	 * @param costSecondsPerAudioSecond estimated service seconds per audio second of each exit's encoder, front end
+	 * and decoding excluded
 	 * @param samples how many requests each exit served (0: its shape is the prior's)
 	 * @param scaleSecondsPerAudioSecond the machine-wide scale: the cost of a shape of 1 (the deepest exit's
 	 * prior shape)
 	 * @param shape each exit's cost relative to the scale
 	 * @param totalSamples requests measured at any exit (0: the scale is the prior's)
+	 * @param frontEndSecondsPerAudioSecond what every exit pays before its encoder (upload decoding, features)
 	 * @param decoderSecondsPerAudioSecond each decoding's cost, by {@link Gear.Decoding#ordinal()}
 	 */
 	record Estimates(int[] depths, double[] costSecondsPerAudioSecond, long[] samples,
-			double scaleSecondsPerAudioSecond, double[] shape, long totalSamples,
+			double scaleSecondsPerAudioSecond, double[] shape, long totalSamples, double frontEndSecondsPerAudioSecond,
 			double[] decoderSecondsPerAudioSecond) {
 
 		double cost(int index) {

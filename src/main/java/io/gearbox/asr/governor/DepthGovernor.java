@@ -46,16 +46,18 @@ import io.gearbox.asr.governor.DepthPolicy.Observation;
  * per audio second ({@link CostModel}),
  *
  * <pre>
- * c(e)     = scale · shape(x) + decoder(d)
- * scale    = EWMA over every request, at any exit, of (serviceSeconds − decodingSeconds) / audioSeconds / shape(x)
- * shape(x) = prior(x) / prior(deepest), refined only against a scale other exits measured at about the same time
+ * c(e)       = frontEnd + scale · shape(x) + decoder(d)
+ * scale      = EWMA over every request, at any exit, of encoderSeconds / audioSeconds / shape(x)
+ *              encoderSeconds = serviceSeconds − frontEndSeconds − decodingSeconds
+ * shape(x)   = prior(x) / prior(deepest), refined only against a scale other exits measured at about the same time
+ * frontEnd   = EWMA of frontEndSeconds / audioSeconds (upload decoding and features, the same at every exit)
  * decoder(d) = EWMA of decodingSeconds / audioSeconds over the requests decoded the way d
  * </pre>
  *
  * so that requests at any exit keep the costs of all exits current (after a spike, fast requests at a shallow
- * exit lower the predicted cost of the deep ones), and a gear is predicted from its exit's cost, learned from
- * requests with either decoder, plus its decoder's: the fast gear is predicted correctly before it has served a
- * request. With {@code q} queued and {@code i} in-flight requests on
+ * exit lower the predicted cost of the deep ones), the encoder's parameter-proportional prior shapes only the
+ * encoder's part, which it fits, and a gear is predicted from its exit's cost, learned from requests with either
+ * decoder, plus its decoder's: the fast gear is predicted correctly before it has served a request. With {@code q} queued and {@code i} in-flight requests on
  * {@code k} workers, and {@code Ā} the mean and {@code A95} the p95 audio length of the requests in the window:
  *
  * <pre>
@@ -325,7 +327,8 @@ public final class DepthGovernor {
 		current.audioMillis.record(Math.round(sample.audioSeconds() * 1_000), now);
 		double shape = this.costs.record(sample, now);
 		if (shape > 0) {
-			current.serviceMicros.record((sample.serviceNanos() - sample.ctcDecodeNanos()) / 1_000, now);
+			long exitNanos = sample.serviceNanos() - sample.frontEndNanos() - sample.ctcDecodeNanos();
+			current.serviceMicros.record(exitNanos / 1_000, now);
 			current.shapedAudioMicros.record(Math.round(sample.audioSeconds() * shape * 1e6), now);
 		}
 	}
@@ -571,12 +574,13 @@ public final class DepthGovernor {
 	}
 
 	/**
-	 * The cost of each gear: its exit's, {@code exitCost[exitOf[g]]}, plus its decoding's.
+	 * The cost of each gear: the front end's, its exit's encoder's, {@code exitCost[exitOf[g]]}, and its decoding's.
 	 */
 	private double[] gearCosts(double[] exitCost, CostModel.Estimates estimates) {
 		double[] cost = new double[this.gears.length];
 		for (int i = 0; i < cost.length; i++) {
-			cost[i] = exitCost[this.exitOf[i]] + estimates.decoder(this.gears[i].decoding());
+			cost[i] = estimates.frontEndSecondsPerAudioSecond() + exitCost[this.exitOf[i]]
+					+ estimates.decoder(this.gears[i].decoding());
 		}
 		return cost;
 	}

@@ -41,8 +41,8 @@ public final class GovernedDepth implements DepthSelector, RecognitionListener {
             return; // never reached an exit: says nothing about its cost
         }
         this.governor.record(new RequestSample(sample.depth(), sample.decoding(), sample.audioSeconds(),
-                sample.queueWait().toNanos(), sample.serviceTime().toNanos(), sample.ctcDecodeTime().toNanos(),
-                sample.latency().toNanos()));
+                sample.queueWait().toNanos(), sample.serviceTime().toNanos(), sample.frontEndTime().toNanos(),
+                sample.ctcDecodeTime().toNanos(), sample.latency().toNanos()));
     }
 
     /** Every admitted request is an arrival: the governor counts it in the offered load. */

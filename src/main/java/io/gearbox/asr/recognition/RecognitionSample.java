@@ -13,12 +13,14 @@ import io.gearbox.asr.governor.Gear;
  * @param audioSeconds duration of its audio in seconds ({@code 0} if the audio could not be decoded)
  * @param queueWait time from admission to the start of processing
  * @param serviceTime time spent processing (decode, features, inference, CTC decoding)
+ * @param frontEndTime the part of it spent before the encoder: decoding the upload and computing its features
  * @param ctcDecodeTime the part of it spent CTC-decoding the exit's output
  * @param latency time from admission to completion ({@code queueWait + serviceTime})
  * @param outcome how it ended
  */
 public record RecognitionSample(int depth, Gear.Decoding decoding, boolean pinned, double audioSeconds,
-        Duration queueWait, Duration serviceTime, Duration ctcDecodeTime, Duration latency, Outcome outcome) {
+        Duration queueWait, Duration serviceTime, Duration frontEndTime, Duration ctcDecodeTime, Duration latency,
+        Outcome outcome) {
 
     /**
      * How an admitted utterance ended.

@@ -180,16 +180,20 @@ public final class Recognizer {
         boolean pinned = !request.depth().isAuto();
         int depth = 0;
         Gear.Decoding decoding = Gear.Decoding.FULL;
+        long frontEndNanos = 0;
         long ctcDecodeNanos = 0;
         double audioSeconds = 0;
         Outcome outcome = Outcome.ERROR;
         try {
             PcmAudio audio = decode(request);
+            frontEndNanos = this.nanoClock.getAsLong() - startedAt;
             audioSeconds = audio.durationSeconds();
             Gear gear = pinned ? Gear.full(request.depth().pinnedDepth().getAsInt()) : selectGear(request, audioSeconds);
             depth = gear.depth();
             decoding = gear.decoding();
+            long featuresFrom = this.nanoClock.getAsLong();
             float[][] frames = this.features.extract(padToShortestInput(audio.samples()));
+            frontEndNanos += this.nanoClock.getAsLong() - featuresFrom;
             LogProbs logProbs = this.model.run(depth, frames);
             long decodingFrom = this.nanoClock.getAsLong();
             Transcript transcript = (gear.isFast() ? this.fastDecoder : this.decoder).decode(logProbs.values(),
@@ -201,8 +205,7 @@ public final class Recognizer {
             Duration serviceTime = Duration.ofNanos(this.nanoClock.getAsLong() - startedAt);
             ModelManifest manifest = this.model.manifest();
             return new Recognition(manifest.name(), manifest.language(), depth, decoding, pinned, audioSeconds,
-                    transcript,
-                    segments, queueWait, serviceTime);
+                    transcript, segments, queueWait, serviceTime);
         }
         catch (AudioException ex) {
             outcome = Outcome.INVALID_AUDIO;
@@ -214,7 +217,8 @@ public final class Recognizer {
             permit.release();
             RecognitionSample sample = new RecognitionSample(depth, decoding, pinned, audioSeconds,
                     Duration.ofNanos(startedAt - admittedAt), Duration.ofNanos(finishedAt - startedAt),
-                    Duration.ofNanos(ctcDecodeNanos), Duration.ofNanos(finishedAt - admittedAt), outcome);
+                    Duration.ofNanos(frontEndNanos), Duration.ofNanos(ctcDecodeNanos),
+                    Duration.ofNanos(finishedAt - admittedAt), outcome);
             this.listeners.forEach((listener) -> notifySample(listener, sample));
         }
     }

@@ -48,15 +48,31 @@ class CostModelTests {
 	void decodingTimeCountsAgainstItsDecoderNotTheExit() {
 		for (int i = 0; i < 50; i++) {
 			// 4 s at depth 12: 0.2 s of service, of which 0.08 s decoding with the full decoder
-			this.model.record(new RequestSample(12, Gear.Decoding.FULL, 4.0, 0, 200_000_000L, 80_000_000L,
+			this.model.record(new RequestSample(12, Gear.Decoding.FULL, 4.0, 0, 200_000_000L, 0, 80_000_000L,
 					200_000_000L), 0);
 		}
-		this.model.record(new RequestSample(12, Gear.Decoding.FAST, 4.0, 0, 120_400_000L, 400_000L, 120_400_000L), 0);
+		this.model.record(new RequestSample(12, Gear.Decoding.FAST, 4.0, 0, 120_400_000L, 0, 400_000L,
+				120_400_000L), 0);
 
 		CostModel.Estimates estimates = this.model.estimates();
 		assertThat(estimates.cost(2)).isCloseTo(0.03, within(1e-9));
 		assertThat(estimates.decoder(Gear.Decoding.FULL)).isCloseTo(0.02, within(1e-9));
 		assertThat(estimates.decoder(Gear.Decoding.FAST)).isCloseTo(0.0001, within(1e-9));
+	}
+
+	@Test
+	void theFrontEndIsLearnedOnceForEveryExitAndLeavesTheShapesToTheEncoders() {
+		for (int i = 0; i < 50; i++) {
+			// 4 s at depth 12: 0.32 s of service, 0.12 s of it upload decoding and features, 0.08 s decoding
+			this.model.record(new RequestSample(12, Gear.Decoding.FULL, 4.0, 0, 320_000_000L, 120_000_000L,
+					80_000_000L, 320_000_000L), 0);
+		}
+
+		CostModel.Estimates estimates = this.model.estimates();
+		assertThat(estimates.frontEndSecondsPerAudioSecond()).isCloseTo(0.03, within(1e-9));
+		// the encoder at depth 12 measured 0.03; depth 2's prior is a sixth of it, and so is its estimate
+		assertThat(estimates.cost(2)).isCloseTo(0.03, within(1e-9));
+		assertThat(estimates.cost(0)).isCloseTo(0.005, within(1e-9));
 	}
 
 	@Test

@@ -2,6 +2,7 @@ package io.gearbox.asr.governor;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -130,6 +131,31 @@ class DepthGovernorTests {
 		assertThat(cost.get(Gear.full(2))).isCloseTo(FluidPlant.cost(2) + 0.03, withinPercentage(5));
 		assertThat(cost.get(Gear.fast(2))).isCloseTo(FluidPlant.cost(2) + FluidPlant.FAST_DECODER_COST,
 				withinPercentage(5));
+	}
+
+	/**
+	 * Priors proportional to the encoders (parameter counts) fit the encoders' costs, not what every exit pays before
+	 * them. Reported apart, that front end is learned once and the shallow gears are predicted right from full-depth
+	 * requests alone; counted in each exit's cost, the priors' shape scales it down with the encoder, and the
+	 * shallowest exit looks a third cheaper than it is.
+	 */
+	@Test
+	void aFrontEndReportedApartKeepsTheShallowGearsPredictionsRight() {
+		Map<Boolean, Double> predicted = new HashMap<>();
+		for (boolean reported : List.of(true, false)) {
+			FluidPlant plant = decoderBoundPlant().frontEndCost(0.03, reported);
+			DepthGovernor governor = new DepthGovernor(FluidPlant.exits(), true, GovernorSettings.defaults(),
+					plant.loadProbe(), List.of(plant.utilisationSource()), this.clock);
+			plant.load(0.3);
+			plant.seconds(governor, 30);
+			assertThat(governor.gear()).isEqualTo(Gear.full(12));
+			predicted.put(reported, governor.snapshot().exits().stream()
+				.filter((exit) -> exit.gear().equals(Gear.full(2)))
+				.findFirst().orElseThrow().costSecondsPerAudioSecond());
+		}
+		double truth = 0.03 + FluidPlant.cost(2) + 0.03;
+		assertThat(predicted.get(true)).isCloseTo(truth, withinPercentage(5));
+		assertThat(predicted.get(false)).isLessThan(0.75 * truth);
 	}
 
 	@Test

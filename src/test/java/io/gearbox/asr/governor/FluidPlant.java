@@ -15,6 +15,8 @@ import java.util.Random;
  * find it full, as the service's 503s do, and reports each to the governor. An optional decoder cost is added to
  * every request served with the full decoder (as the service's beam search with its language model costs), while
  * the fast gear's greedy decoding costs {@link #FAST_DECODER_COST}; each request reports its decoding time apart.
+ * An optional front-end cost (the upload's decoding and features, the same at every exit) is added to every request
+ * and reported apart or not.
  */
 final class FluidPlant {
 
@@ -50,6 +52,10 @@ final class FluidPlant {
 
 	private double fullDecoderCost;
 
+	private double frontEndCost;
+
+	private boolean frontEndReported;
+
 	private double queueCapacity = Double.POSITIVE_INFINITY;
 
 	private long rejected;
@@ -73,7 +79,7 @@ final class FluidPlant {
 	/** Offers {@code multipleOfFullDepthCapacity} times what the deepest exit, with the full decoder, can serve. */
 	void load(double multipleOfFullDepthCapacity) {
 		this.ratePerSecond = multipleOfFullDepthCapacity * WORKERS
-				/ ((cost(12) + this.fullDecoderCost) * AUDIO_SECONDS);
+				/ ((this.frontEndCost + cost(12) + this.fullDecoderCost) * AUDIO_SECONDS);
 	}
 
 	/** Turns away, from now on, the arrivals that find {@code capacity} requests already waiting. */
@@ -93,6 +99,16 @@ final class FluidPlant {
 		return this;
 	}
 
+	/**
+	 * Adds {@code cost} service seconds per audio second to every request, before its encoder; requests report that
+	 * part apart when {@code reported}.
+	 */
+	FluidPlant frontEndCost(double cost, boolean reported) {
+		this.frontEndCost = cost;
+		this.frontEndReported = reported;
+		return this;
+	}
+
 	/** Makes every request {@code factor} times slower than its exit's cost, from now on. */
 	void slowdown(double factor) {
 		this.slowdown = factor;
@@ -103,7 +119,8 @@ final class FluidPlant {
 		Gear gear = governor.gear();
 		int depth = gear.depth();
 		double decoding = (gear.isFast() ? FAST_DECODER_COST : this.fullDecoderCost) * AUDIO_SECONDS * this.slowdown;
-		double service = cost(depth) * AUDIO_SECONDS * this.slowdown + decoding;
+		double frontEnd = this.frontEndCost * AUDIO_SECONDS * this.slowdown;
+		double service = frontEnd + cost(depth) * AUDIO_SECONDS * this.slowdown + decoding;
 		double capacity = WORKERS / service;
 		double offered = this.ratePerSecond / capacity;
 		this.backlog = Math.max(0, this.backlog + this.ratePerSecond - capacity);
@@ -123,7 +140,8 @@ final class FluidPlant {
 			double jitter = 1 + this.noise * this.random.nextGaussian();
 			double latency = Math.max(service, (wait + service) * jitter);
 			governor.record(new RequestSample(depth, gear.decoding(), AUDIO_SECONDS, seconds(latency - service),
-					seconds(service), seconds(decoding), seconds(latency)));
+					seconds(service), this.frontEndReported ? seconds(frontEnd) : 0, seconds(decoding),
+					seconds(latency)));
 		}
 		for (long i = 0; i < admitted; i++) {
 			governor.recordAdmission();

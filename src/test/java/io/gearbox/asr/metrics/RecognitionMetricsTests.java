@@ -29,7 +29,8 @@ class RecognitionMetricsTests {
     @Test
     void recordsLatencyServiceTimeQueueWaitAndAudioPerDepth() {
         this.metrics.onRecognition(new RecognitionSample(6, Gear.Decoding.FULL, false, 2.5, Duration.ofMillis(20),
-                Duration.ofMillis(80), Duration.ofMillis(30), Duration.ofMillis(100), Outcome.SUCCESS));
+                Duration.ofMillis(80), Duration.ofMillis(20), Duration.ofMillis(30), Duration.ofMillis(100),
+                Outcome.SUCCESS));
         assertThat(this.registry.get("asr.recognitions")
             .tags("depth", "6", "outcome", "success", "mode", "auto")
             .timer()
@@ -44,7 +45,7 @@ class RecognitionMetricsTests {
     @Test
     void failuresBeforeAnExitWasChosenHaveNoDepth() {
         this.metrics.onRecognition(new RecognitionSample(0, Gear.Decoding.FULL, true, 0, Duration.ZERO,
-                Duration.ofMillis(1), Duration.ZERO, Duration.ofMillis(1), Outcome.INVALID_AUDIO));
+                Duration.ofMillis(1), Duration.ZERO, Duration.ZERO, Duration.ofMillis(1), Outcome.INVALID_AUDIO));
         assertThat(this.registry.get("asr.recognitions")
             .tags("depth", "none", "outcome", "invalid_audio", "mode", "pinned")
             .timer()
