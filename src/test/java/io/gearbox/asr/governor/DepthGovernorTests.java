@@ -65,12 +65,18 @@ class DepthGovernorTests {
 		return new FluidPlant(this.clock).fullDecoderCost(0.03);
 	}
 
-	@Test
-	void whenNoExitKeepsUpWithTheFullDecoderItShiftsToTheFastGearAndBackWithoutFlapping() {
-		FluidPlant plant = decoderBoundPlant();
+	/** A governor whose ladder starts with the fast gear, on the plant's signals, its changes in {@link #changes}. */
+	private DepthGovernor withFastGear(FluidPlant plant) {
 		DepthGovernor governor = new DepthGovernor(FluidPlant.exits(), true, GovernorSettings.defaults(),
 				plant.loadProbe(), List.of(plant.utilisationSource()), this.clock);
 		governor.addListener(this.changes::add);
+		return governor;
+	}
+
+	@Test
+	void whenNoExitKeepsUpWithTheFullDecoderItShiftsToTheFastGearAndBackWithoutFlapping() {
+		FluidPlant plant = decoderBoundPlant();
+		DepthGovernor governor = withFastGear(plant);
 		assertThat(governor.gears()).first().isEqualTo(Gear.fast(2));
 		plant.load(0.3);
 		plant.seconds(governor, 30);
@@ -115,8 +121,7 @@ class DepthGovernorTests {
 	@Test
 	void theFastGearsCostIsItsExitsMeasuredCostPlusGreedyDecodingBeforeItServesAnyRequest() {
 		FluidPlant plant = decoderBoundPlant();
-		DepthGovernor governor = new DepthGovernor(FluidPlant.exits(), true, GovernorSettings.defaults(),
-				plant.loadProbe(), List.of(plant.utilisationSource()), this.clock);
+		DepthGovernor governor = withFastGear(plant);
 		governor.pin(2);
 		plant.load(0.3);
 		plant.seconds(governor, 10);
@@ -144,8 +149,7 @@ class DepthGovernorTests {
 		Map<Boolean, Double> predicted = new HashMap<>();
 		for (boolean reported : List.of(true, false)) {
 			FluidPlant plant = decoderBoundPlant().frontEndCost(0.03, reported);
-			DepthGovernor governor = new DepthGovernor(FluidPlant.exits(), true, GovernorSettings.defaults(),
-					plant.loadProbe(), List.of(plant.utilisationSource()), this.clock);
+			DepthGovernor governor = withFastGear(plant);
 			plant.load(0.3);
 			plant.seconds(governor, 30);
 			assertThat(governor.gear()).isEqualTo(Gear.full(12));
@@ -161,8 +165,7 @@ class DepthGovernorTests {
 	@Test
 	void aPinnedRequestDepthMeansTheFullDecoderAndAHintMayChooseTheFastGear() {
 		FluidPlant plant = decoderBoundPlant();
-		DepthGovernor governor = new DepthGovernor(FluidPlant.exits(), true, GovernorSettings.defaults(),
-				plant.loadProbe(), List.of(plant.utilisationSource()), this.clock);
+		DepthGovernor governor = withFastGear(plant);
 		plant.load(0.3);
 		plant.seconds(governor, 10);
 
