@@ -30,10 +30,11 @@ import java.util.List;
  * residual is mostly the machine changing between two requests, which belongs to the scale. With nothing
  * measured the priors are used as given.
  *
- * <p>The exit's part learns from each request's service time less its front end and decoding ({@code sampleCost}
- * below is that), so its shape is the encoder's alone, which the parameter-proportional priors fit: uploads and
- * features cost the same at every exit, and counted in the exits' costs they would make the shallow exits far
- * dearer than their parameters say, so that the first move under load would land too high. Requests at one exit
+ * <p>The exit's part learns from each request's service time less its front end and decoding (that is
+ * {@code sampleCost} above), so its shape is the encoder's alone, which the parameter-proportional priors fit:
+ * uploads and features cost the same at every exit, so counted in the exits' costs they would make the shallow
+ * exits far dearer than their parameters say, the priors' shape would predict them too cheap, and the first move
+ * under load could land on a gear that cannot keep up. Requests at one exit
  * teach the same cost whichever decoder read them: a gear that decodes the shallowest exit greedily is predicted
  * from that exit's measured cost and the greedy decoder's, the moment both have been seen, not after requests at
  * the gear itself.

@@ -57,8 +57,9 @@ import io.gearbox.asr.governor.DepthPolicy.Observation;
  * so that requests at any exit keep the costs of all exits current (after a spike, fast requests at a shallow
  * exit lower the predicted cost of the deep ones), the encoder's parameter-proportional prior shapes only the
  * encoder's part, which it fits, and a gear is predicted from its exit's cost, learned from requests with either
- * decoder, plus its decoder's: the fast gear is predicted correctly before it has served a request. With {@code q} queued and {@code i} in-flight requests on
- * {@code k} workers, and {@code Ā} the mean and {@code A95} the p95 audio length of the requests in the window:
+ * decoder, plus its decoder's: the fast gear is predicted correctly before it has served a request. With {@code q}
+ * queued and {@code i} in-flight requests on {@code k} workers, and {@code Ā} the mean and {@code A95} the p95 audio
+ * length of the requests in the window:
  *
  * <pre>
  * b          = max(0, q + i − k + 1)                 requests a new arrival waits for
@@ -257,6 +258,7 @@ public final class DepthGovernor {
 		this.exitOf = new int[this.gears.length];
 		if (fastGear) {
 			this.gears[0] = Gear.fast(this.depths[0]);
+			this.exitOf[0] = 0;
 		}
 		for (int i = 0; i < this.depths.length; i++) {
 			this.gears[i + lowest] = Gear.full(this.depths[i]);
@@ -586,8 +588,8 @@ public final class DepthGovernor {
 	}
 
 	/**
-	 * The cost of each exit over the window, its decoding excluded, {@code scale_w · shape(e)} with
-	 * {@code scale_w = Σ serviceSeconds / Σ (audioSeconds · shape(e))} over the requests the window holds: the
+	 * The cost of each exit's encoder over the window (front end and decoding excluded), {@code scale_w · shape(e)}
+	 * with {@code scale_w = Σ encoderSeconds / Σ (audioSeconds · shape(e))} over the requests the window holds: the
 	 * workers' measured busy time per audio second, for the offered load, which is a rate over the window too.
 	 * The cost model's scale follows the last few requests, which on a busy machine swing several times either
 	 * way as a worker is descheduled or not; a rate times such a cost flickers across the high mark at steady
