@@ -16,12 +16,12 @@ import io.gearbox.asr.decoding.Segment;
 import io.gearbox.asr.decoding.Segmenter;
 import io.gearbox.asr.decoding.Transcript;
 import io.gearbox.asr.decoding.Vocabulary;
-import io.gearbox.asr.features.FeatureConfig;
 import io.gearbox.asr.features.LogMelExtractor;
 import io.gearbox.asr.inference.AcousticModel;
 import io.gearbox.asr.inference.ModelManifest;
 import io.gearbox.asr.recognition.AdmissionQueue;
 import io.gearbox.asr.recognition.DepthSelector;
+import io.gearbox.asr.recognition.ModelFrontEnd;
 import io.gearbox.asr.recognition.RecognitionListener;
 import io.gearbox.asr.recognition.Recognizer;
 import org.slf4j.Logger;
@@ -51,10 +51,7 @@ class RecognitionConfiguration {
     @Bean
     LogMelExtractor logMelExtractor(AcousticModel model) {
         ModelManifest manifest = model.manifest();
-        ModelManifest.Features features = manifest.features();
-        return new LogMelExtractor(new FeatureConfig(manifest.sampleRate(), features.numMelBins(),
-                features.frameLength(), features.frameShift(), features.fftSize(), features.lowFreq(),
-                features.highFreq(), features.logOffset()));
+        return ModelFrontEnd.logMel(manifest);
     }
 
     @Bean

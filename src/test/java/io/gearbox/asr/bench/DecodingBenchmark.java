@@ -22,13 +22,13 @@ import io.gearbox.asr.decoding.NgramLanguageModel;
 import io.gearbox.asr.decoding.PrefixBeamSearchDecoder;
 import io.gearbox.asr.decoding.Transcript;
 import io.gearbox.asr.decoding.Vocabulary;
-import io.gearbox.asr.features.FeatureConfig;
 import io.gearbox.asr.features.LogMelExtractor;
 import io.gearbox.asr.inference.AcousticModel;
 import io.gearbox.asr.inference.ExecutionProvider;
 import io.gearbox.asr.inference.InferenceOptions;
 import io.gearbox.asr.inference.LogProbs;
 import io.gearbox.asr.inference.ModelManifest;
+import io.gearbox.asr.recognition.ModelFrontEnd;
 
 /**
  * Compares the service's CTC decoders on held-out speech, through its own front end and ONNX Runtime: greedy,
@@ -223,9 +223,7 @@ public final class DecodingBenchmark {
     }
 
     private static List<PcmClip> clips(Path set, ModelManifest manifest) throws IOException {
-        ModelManifest.Features f = manifest.features();
-        LogMelExtractor extractor = new LogMelExtractor(new FeatureConfig(manifest.sampleRate(), f.numMelBins(),
-                f.frameLength(), f.frameShift(), f.fftSize(), f.lowFreq(), f.highFreq(), f.logOffset()));
+        LogMelExtractor extractor = ModelFrontEnd.logMel(manifest);
         AudioLoader loader = new AudioLoader(manifest.sampleRate(), Duration.ofMinutes(10));
         List<PcmClip> clips = new ArrayList<>();
         for (String line : Files.readAllLines(set.resolve("transcripts.tsv"))) {

@@ -16,13 +16,13 @@ import io.gearbox.asr.decoding.LanguageModelFusion;
 import io.gearbox.asr.decoding.NgramLanguageModel;
 import io.gearbox.asr.decoding.PrefixBeamSearchDecoder;
 import io.gearbox.asr.decoding.Vocabulary;
-import io.gearbox.asr.features.FeatureConfig;
 import io.gearbox.asr.features.LogMelExtractor;
 import io.gearbox.asr.inference.AcousticModel;
 import io.gearbox.asr.inference.ExecutionProvider;
 import io.gearbox.asr.inference.InferenceOptions;
 import io.gearbox.asr.inference.LogProbs;
 import io.gearbox.asr.inference.ModelManifest;
+import io.gearbox.asr.recognition.ModelFrontEnd;
 
 /**
  * Measures every exit of a model through the service's own inference path (ONNX Runtime Java on the CPU, one
@@ -54,9 +54,7 @@ public final class ExitBenchmark {
         int passes = args.length > 3 ? Integer.parseInt(args[3]) : 3;
 
         ModelManifest manifest = ModelManifest.load(modelDir);
-        ModelManifest.Features f = manifest.features();
-        LogMelExtractor extractor = new LogMelExtractor(new FeatureConfig(manifest.sampleRate(), f.numMelBins(),
-                f.frameLength(), f.frameShift(), f.fftSize(), f.lowFreq(), f.highFreq(), f.logOffset()));
+        LogMelExtractor extractor = ModelFrontEnd.logMel(manifest);
         AudioLoader loader = new AudioLoader(manifest.sampleRate(), Duration.ofMinutes(10));
         Vocabulary vocabulary = Vocabulary.load(modelDir.resolve(manifest.vocabulary()), manifest.blankId());
         GreedyCtcDecoder decoder = new GreedyCtcDecoder(vocabulary, manifest.outputFrameSeconds());

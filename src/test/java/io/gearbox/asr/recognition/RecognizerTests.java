@@ -15,7 +15,6 @@ import io.gearbox.asr.decoding.GreedyCtcDecoder;
 import io.gearbox.asr.decoding.Segmenter;
 import io.gearbox.asr.decoding.Transcript;
 import io.gearbox.asr.decoding.Vocabulary;
-import io.gearbox.asr.features.FeatureConfig;
 import io.gearbox.asr.features.LogMelExtractor;
 import io.gearbox.asr.governor.Gear;
 import io.gearbox.asr.inference.AcousticModel;
@@ -243,9 +242,7 @@ class RecognizerTests {
 
     private Recognizer recognizer(DepthSelector selector, AdmissionQueue admission) {
         ModelManifest manifest = this.model.manifest();
-        ModelManifest.Features f = manifest.features();
-        LogMelExtractor features = new LogMelExtractor(new FeatureConfig(manifest.sampleRate(), f.numMelBins(),
-                f.frameLength(), f.frameShift(), f.fftSize(), f.lowFreq(), f.highFreq(), f.logOffset()));
+        LogMelExtractor features = ModelFrontEnd.logMel(manifest);
         Vocabulary vocabulary;
         try {
             vocabulary = Vocabulary.load(this.model.directory().resolve(manifest.vocabulary()), manifest.blankId());
