@@ -99,7 +99,7 @@ class RecognitionConfiguration {
     @Bean
     AdmissionQueue admissionQueue(RecognitionProperties recognition) {
         return new AdmissionQueue(recognition.effectiveWorkers(), recognition.queueCapacity(),
-                recognition.retryAfter());
+                recognition.retryAfter(), recognition.maxQueueWait());
     }
 
     @Bean(destroyMethod = "dispose")

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -16,12 +17,14 @@ import org.springframework.validation.annotation.Validated;
  * @param queueCapacity utterances that may wait for a worker; beyond that requests get 503 at once
  * @param retryAfter the {@code Retry-After} suggested with a 503
  * @param warmUp whether to run every exit once at start-up before reporting ready
+ * @param maxQueueWait the longest an utterance may wait for a worker and still be served; one that waited longer
+ * gets 503 with {@code Retry-After} instead of a late answer; {@code 0} (the default) for no limit
  */
 @ConfigurationProperties("asr.recognition")
 @Validated
 public record RecognitionProperties(@DefaultValue("0") @Min(0) int workers,
         @DefaultValue("32") @Min(0) int queueCapacity, @DefaultValue("1s") @NotNull Duration retryAfter,
-        @DefaultValue("true") boolean warmUp) {
+        @DefaultValue("true") boolean warmUp, @DefaultValue("0s") @NotNull @DurationMin(nanos = 0) Duration maxQueueWait) {
 
     /** @return {@link #workers()} with {@code 0} resolved to the number of CPU cores */
     public int effectiveWorkers() {

@@ -8,6 +8,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * waiting. Admission beyond that fails at once with {@link OverloadedException}; nothing waits for a slot, so a
  * spike costs the rejected clients one cheap response instead of growing an unbounded queue.
  *
+ * <p>Optionally it also bounds how long an admitted utterance may wait for a worker ({@code maxQueueWait}): one
+ * that waited longer is turned away when a worker picks it up ({@link #expired}), with the same 503, rather than
+ * served late. When the service only just keeps up, a queue filled during a spike does not drain and every answer
+ * waits behind it; shedding what waited too long drains it, and frees the workers for requests that can still be
+ * on time (deadline-based shedding, as Triton's queue policy timeouts do).
+ *
  * <p>Lock-free; {@link #waiting()} and {@link #inFlight()} are the queue and in-flight gauges.
  */
 public final class AdmissionQueue {
@@ -17,6 +23,8 @@ public final class AdmissionQueue {
     private final int queueCapacity;
 
     private final Duration retryAfter;
+
+    private final long maxQueueWaitNanos;
 
     private final AtomicInteger admitted = new AtomicInteger();
 
@@ -28,6 +36,17 @@ public final class AdmissionQueue {
      * @param retryAfter the wait suggested to rejected clients
      */
     public AdmissionQueue(int concurrency, int queueCapacity, Duration retryAfter) {
+        this(concurrency, queueCapacity, retryAfter, Duration.ZERO);
+    }
+
+    /**
+     * @param concurrency utterances processed at once (the worker threads)
+     * @param queueCapacity utterances that may wait for a worker
+     * @param retryAfter the wait suggested to rejected clients
+     * @param maxQueueWait the longest an utterance may wait for a worker and still be served; {@link Duration#ZERO}
+     * for no limit
+     */
+    public AdmissionQueue(int concurrency, int queueCapacity, Duration retryAfter, Duration maxQueueWait) {
         if (concurrency < 1) {
             throw new IllegalArgumentException("concurrency must be >= 1, was " + concurrency);
         }
@@ -37,9 +56,13 @@ public final class AdmissionQueue {
         if (retryAfter == null || retryAfter.isNegative()) {
             throw new IllegalArgumentException("retryAfter must be >= 0, was " + retryAfter);
         }
+        if (maxQueueWait == null || maxQueueWait.isNegative()) {
+            throw new IllegalArgumentException("maxQueueWait must be >= 0, was " + maxQueueWait);
+        }
         this.concurrency = concurrency;
         this.queueCapacity = queueCapacity;
         this.retryAfter = retryAfter;
+        this.maxQueueWaitNanos = maxQueueWait.toNanos();
     }
 
     /**
@@ -68,6 +91,18 @@ public final class AdmissionQueue {
 
     OverloadedException overloaded() {
         return new OverloadedException(capacity(), this.retryAfter);
+    }
+
+    /**
+     * @param waitedNanos how long an utterance waited for a worker
+     * @return the 503 to answer it with, when it waited longer than {@code maxQueueWait}; else {@code null}
+     */
+    OverloadedException expired(long waitedNanos) {
+        if (this.maxQueueWaitNanos <= 0 || waitedNanos <= this.maxQueueWaitNanos) {
+            return null;
+        }
+        return new OverloadedException("The request waited " + waitedNanos / 1_000_000 + " ms for a worker, longer "
+                + "than the " + this.maxQueueWaitNanos / 1_000_000 + " ms allowed; retry later", this.retryAfter);
     }
 
     /** @return utterances admitted but not yet being processed */

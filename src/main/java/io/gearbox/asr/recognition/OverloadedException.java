@@ -3,14 +3,23 @@ package io.gearbox.asr.recognition;
 import java.time.Duration;
 
 /**
- * The admission queue is full: the request was turned away without being queued. Cheap to throw: no stack trace.
+ * The service is overloaded: the admission queue was full and the request was turned away without being queued,
+ * or it waited in the queue longer than the service lets a request wait. Cheap to throw: no stack trace.
  */
 public class OverloadedException extends RuntimeException {
 
     private final Duration retryAfter;
 
     public OverloadedException(int capacity, Duration retryAfter) {
-        super("Recognition queue is full (" + capacity + " requests admitted); retry later", null, false, false);
+        this("Recognition queue is full (" + capacity + " requests admitted); retry later", retryAfter);
+    }
+
+    /**
+     * @param message what the client is told
+     * @param retryAfter how long the client should wait before retrying
+     */
+    public OverloadedException(String message, Duration retryAfter) {
+        super(message, null, false, false);
         this.retryAfter = retryAfter;
     }
 

@@ -34,7 +34,10 @@ public record RecognitionSample(int depth, Gear.Decoding decoding, boolean pinne
         INVALID_AUDIO,
 
         /** The service failed. */
-        ERROR
+        ERROR,
+
+        /** It waited for a worker longer than the service allows and was turned away with 503 unprocessed. */
+        EXPIRED
 
     }
 

@@ -65,7 +65,9 @@ import tools.jackson.databind.json.JsonMapper;
  * operators' bearer token, required), {@code --devset} (a folder of WAV files and {@code transcripts.tsv} with lines
  * {@code <file>\t<text>}), {@code --minutes} (total run time, default 10), {@code --levels} (default
  * {@code 0.5,1,2,3,4}), {@code --modes} (default {@code auto,full,shallowest}), {@code --slo} (sets the objective,
- * e.g. {@code 800ms}; default: the service's), {@code --clips} (most clips loaded, default 300), {@code --seed}.
+ * e.g. {@code 800ms}; default: the service's), {@code --clips} (most clips loaded, default 300), {@code --seed},
+ * {@code --capacity} (requests per second to take as the full-depth capacity instead of the measured one, so that
+ * runs against differently configured services offer the same rates).
  */
 public final class LoadBenchmark {
 
@@ -108,11 +110,12 @@ public final class LoadBenchmark {
         int maxClips = Integer.parseInt(options.getOrDefault("clips", "300"));
         long seed = Long.parseLong(options.getOrDefault("seed", "1"));
         LoadBenchmark bench = new LoadBenchmark(base, token, Clip.load(devset, maxClips));
-        bench.run(levels, modes, minutes, options.get("slo"), seed, devset);
+        Double capacity = options.containsKey("capacity") ? Double.valueOf(options.get("capacity")) : null;
+        bench.run(levels, modes, minutes, options.get("slo"), seed, devset, capacity);
     }
 
-    private void run(double[] levels, List<String> modes, double minutes, String slo, long seed, Path devset)
-            throws Exception {
+    private void run(double[] levels, List<String> modes, double minutes, String slo, long seed, Path devset,
+            Double fixedCapacity) throws Exception {
         if (slo != null) {
             put(Map.of("latencySlo", slo));
         }
@@ -154,7 +157,8 @@ public final class LoadBenchmark {
         double arrivals = after.get("signals").get("arrivalsPerSecond").asDouble();
         double offered = after.get("exits").get(gears - 1).get("offeredLoad").asDouble();
         double fromBusyTime = (offered > 0) ? arrivals / offered : 0;
-        double capacity = Math.max(closedLoop, fromBusyTime);
+        // A given capacity makes runs of differently configured services offer the same rates.
+        double capacity = (fixedCapacity != null) ? fixedCapacity : Math.max(closedLoop, fromBusyTime);
         this.log.printf(Locale.ROOT, "Full-depth capacity: %.2f requests/s closed loop (%d clients, %.0f s), "
                 + "%.2f from the workers' busy time (%.2f requests/s at offered load %.2f; mean audio %.2f s); "
                 + "using %.2f%n", closedLoop, 4 * workers, capacitySeconds, fromBusyTime, arrivals, offered, meanAudio,

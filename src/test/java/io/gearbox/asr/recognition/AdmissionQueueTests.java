@@ -48,11 +48,26 @@ class AdmissionQueueTests {
     }
 
     @Test
+    void anUtteranceExpiresOnlyWhenItWaitedLongerThanTheLimit() {
+        AdmissionQueue limited = new AdmissionQueue(1, 1, Duration.ofSeconds(2), Duration.ofMillis(200));
+        AdmissionQueue unlimited = new AdmissionQueue(1, 1, Duration.ofSeconds(2));
+
+        assertThat(limited.expired(200_000_000L)).isNull();
+        assertThat(limited.expired(200_000_001L)).isNotNull()
+            .satisfies((ex) -> assertThat(ex.retryAfter()).isEqualTo(Duration.ofSeconds(2)))
+            .hasMessageContaining("longer than the 200 ms allowed");
+        assertThat(unlimited.expired(Long.MAX_VALUE)).isNull();
+    }
+
+    @Test
     void rejectsInvalidSettingsNamingTheValue() {
         assertThatIllegalArgumentException().isThrownBy(() -> new AdmissionQueue(0, 1, Duration.ZERO))
             .withMessageContaining("was 0");
         assertThatIllegalArgumentException().isThrownBy(() -> new AdmissionQueue(1, -1, Duration.ZERO))
             .withMessageContaining("was -1");
+        assertThatIllegalArgumentException()
+            .isThrownBy(() -> new AdmissionQueue(1, 1, Duration.ZERO, Duration.ofMillis(-1)))
+            .withMessageContaining("maxQueueWait");
     }
 
 }

@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 import io.gearbox.asr.audio.AudioLoader;
 import io.gearbox.asr.audio.InvalidAudioException;
@@ -128,6 +130,44 @@ class RecognizerTests {
     }
 
     @Test
+    void aRequestThatWaitedLongerThanTheQueueAllowsIsTurnedAwayUnprocessed() {
+        // every reading of the clock is a second after the last: admitted at 0 s, picked up at 1 s
+        AtomicLong now = new AtomicLong();
+        Recognizer recognizer = recognizer((query) -> {
+            throw new AssertionError("an expired request must not reach the selector");
+        }, new AdmissionQueue(2, 4, Duration.ofSeconds(3), Duration.ofMillis(500)),
+                () -> now.getAndAdd(1_000_000_000L));
+
+        assertThatExceptionOfType(OverloadedException.class)
+            .isThrownBy(() -> recognizer
+                .recognize(RecognitionRequest.of(TestAudio.toneWav(0.5, 16000, 440), null, DepthRequest.auto()))
+                .block(TIMEOUT))
+            .withMessageContaining("waited 1000 ms")
+            .satisfies((ex) -> assertThat(ex.retryAfter()).isEqualTo(Duration.ofSeconds(3)));
+        assertThat(this.decoders).isEmpty();
+        assertThat(this.samples).singleElement().satisfies((sample) -> {
+            assertThat(sample.outcome()).isEqualTo(RecognitionSample.Outcome.EXPIRED);
+            assertThat(sample.depth()).isZero();
+            assertThat(sample.queueWait()).isEqualTo(Duration.ofSeconds(1));
+        });
+    }
+
+    @Test
+    void aRequestWithinTheQueuesWaitLimitIsServed() {
+        AtomicLong now = new AtomicLong();
+        Recognizer recognizer = recognizer((query) -> Gear.full(query.depths().get(0)),
+                new AdmissionQueue(2, 4, Duration.ofSeconds(3), Duration.ofMillis(1500)),
+                () -> now.getAndAdd(1_000_000_000L));
+
+        Recognition recognition = recognizer
+            .recognize(RecognitionRequest.of(TestAudio.toneWav(0.5, 16000, 440), null, DepthRequest.auto()))
+            .block(TIMEOUT);
+
+        assertThat(recognition.queueWait()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(this.samples).singleElement().extracting(RecognitionSample::outcome).isEqualTo(RecognitionSample.Outcome.SUCCESS);
+    }
+
+    @Test
     void pinnedDepthBypassesTheSelector() {
         int shallowest = this.model.depths().get(0);
         Recognizer recognizer = recognizer((query) -> {
@@ -241,6 +281,11 @@ class RecognizerTests {
     }
 
     private Recognizer recognizer(DepthSelector selector, AdmissionQueue admission) {
+        return recognizer(selector, admission, System::nanoTime);
+    }
+
+    /** A recognizer on the smoke model whose waits and service times are measured with {@code nanoClock}. */
+    private Recognizer recognizer(DepthSelector selector, AdmissionQueue admission, LongSupplier nanoClock) {
         ModelManifest manifest = this.model.manifest();
         LogMelExtractor features = ModelFrontEnd.logMel(manifest);
         Vocabulary vocabulary;
@@ -271,7 +316,7 @@ class RecognizerTests {
         return new Recognizer(this.model, new AudioLoader(manifest.sampleRate(), Duration.ofMinutes(10)), features,
                 noting("full", new GreedyCtcDecoder(vocabulary, manifest.outputFrameSeconds())),
                 noting("fast", new GreedyCtcDecoder(vocabulary, manifest.outputFrameSeconds())),
-                new Segmenter()::segment, selector, admission, this.scheduler, List.of(listener));
+                new Segmenter()::segment, selector, admission, this.scheduler, List.of(listener), nanoClock);
     }
 
     /** {@code decoder}, noting in {@link #decoders} each time it decodes. */
