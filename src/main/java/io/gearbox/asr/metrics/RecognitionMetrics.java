@@ -21,7 +21,8 @@ import org.springframework.stereotype.Component;
  * ({@code auto} or {@code pinned}); percentile histogram published;</li>
  * <li>{@code asr.recognition.service} and {@code asr.recognition.queue.wait} (seconds) per {@code depth};</li>
  * <li>{@code asr.audio} (seconds): audio transcribed, per {@code depth};</li>
- * <li>{@code asr.admission.rejections}: requests turned away with 503;</li>
+ * <li>{@code asr.admission.rejections}: requests turned away with 503 because the admission queue was full (those that
+ * waited too long in it are {@code asr.recognitions} with outcome {@code expired});</li>
  * <li>gauges {@code asr.admission.waiting}, {@code asr.admission.in.flight}, {@code asr.admission.capacity}.</li>
  * </ul>
  */
