@@ -89,7 +89,7 @@ import io.gearbox.asr.governor.DepthPolicy.Observation;
  *
  * {@code latency_now(e)} is the same with {@code max(b, b̄)}: a jump uses it, so that a queue that is growing
  * fast is not underestimated by the smoothing. The prediction assumes queued requests run at the exit being
- * considered, which holds when the recognition layer resolves the depth ({@link #depthFor}) as a worker picks a
+ * considered, which holds when the recognition layer resolves the depth ({@link #gearFor}) as a worker picks a
  * request up rather than at admission.
  *
  * <h2>Policy (mode {@link GovernorMode#AUTO})</h2>
@@ -130,12 +130,12 @@ import io.gearbox.asr.governor.DepthPolicy.Observation;
  *
  * <h2>Operators and requests</h2>
  * {@link #pin(int)}, {@link #auto()} and {@link #updateSettings(GovernorSettings)} take effect at once
- * ({@code auto} and {@code updateSettings} re-decide on the last signals). {@link #depthFor} resolves one
+ * ({@code auto} and {@code updateSettings} re-decide on the last signals). {@link #gearFor} resolves one
  * request: an explicit depth wins; a latency hint can only make the answer shallower than the default.
  *
  * <h2>Threads</h2>
  * Decisions run under the governor's monitor around the pure {@link DepthPolicy}; the current depth is a
- * {@code volatile} read, so {@link #depth()} and {@link #depthFor} never block. The governor starts no threads.
+ * {@code volatile} read, so {@link #depth()} and {@link #gearFor} never block. The governor starts no threads.
  */
 public final class DepthGovernor {
 
@@ -348,24 +348,6 @@ public final class DepthGovernor {
 	}
 
 	/**
-	 * The exit for one request: {@link #gearFor(OptionalInt, OptionalLong, double) gearFor}'s depth, for the
-	 * p95 audio length of the window.
-	 * @throws IllegalArgumentException when the requested depth is not an exit or the hint is not positive
-	 */
-	public int depthFor(OptionalInt requestedDepth, OptionalLong maxLatencyMillis) {
-		return gearFor(requestedDepth, maxLatencyMillis, this.forecast.p95AudioSeconds).depth();
-	}
-
-	/**
-	 * The exit for one request whose audio length is known: {@link #gearFor(OptionalInt, OptionalLong, double)
-	 * gearFor}'s depth.
-	 * @throws IllegalArgumentException when the requested depth is not an exit or the hint is not positive
-	 */
-	public int depthFor(OptionalInt requestedDepth, OptionalLong maxLatencyMillis, double audioSeconds) {
-		return gearFor(requestedDepth, maxLatencyMillis, audioSeconds).depth();
-	}
-
-	/**
 	 * The gear for one request whose audio length is known.
 	 * @param requestedDepth an exit the client asked for; it pins this request, with the full decoder
 	 * @param maxLatencyMillis the client's latency hint; it can only make the answer cheaper than the default:
@@ -529,7 +511,7 @@ public final class DepthGovernor {
 			this.smoothedBacklog += weight * (backlog - this.smoothedBacklog);
 		}
 		this.backlogAtNanos = Math.max(nowNanos, this.backlogAtNanos);
-		this.forecast = new Forecast(cost, this.meanAudioSeconds * backlog / load.workers(), this.p95AudioSeconds);
+		this.forecast = new Forecast(cost, this.meanAudioSeconds * backlog / load.workers());
 		double[] predicted = DepthPolicy.predict(cost, this.smoothedBacklog, load.workers(), this.meanAudioSeconds,
 				this.p95AudioSeconds);
 		double[] predictedNow = DepthPolicy.predict(cost, Math.max(backlog, this.smoothedBacklog), load.workers(),
@@ -683,8 +665,8 @@ public final class DepthGovernor {
 
 	}
 
-	/** What {@link #depthFor} predicts with, published at each evaluation. */
-	private record Forecast(double[] cost, double queuedAudioSeconds, double p95AudioSeconds) {
+	/** What {@link #gearFor} predicts with, published at each evaluation. */
+	private record Forecast(double[] cost, double queuedAudioSeconds) {
 
 		double latencySeconds(int index, double audioSeconds) {
 			return this.cost[index] * (audioSeconds + this.queuedAudioSeconds);

@@ -519,10 +519,10 @@ class DepthGovernorTests {
 	void explicitDepthPinsTheRequestWhateverTheDefault() {
 		DepthGovernor governor = governor();
 		governor.pin(4);
-		assertThat(governor.depthFor(OptionalInt.of(12), OptionalLong.empty())).isEqualTo(12);
-		assertThat(governor.depthFor(OptionalInt.empty(), OptionalLong.empty())).isEqualTo(4);
+		assertThat(depthFor(governor, OptionalInt.of(12), OptionalLong.empty())).isEqualTo(12);
+		assertThat(depthFor(governor, OptionalInt.empty(), OptionalLong.empty())).isEqualTo(4);
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> governor.depthFor(OptionalInt.of(5), OptionalLong.empty()))
+			.isThrownBy(() -> depthFor(governor, OptionalInt.of(5), OptionalLong.empty()))
 			.withMessageContaining("depth 5");
 	}
 
@@ -531,15 +531,15 @@ class DepthGovernorTests {
 		DepthGovernor governor = governor();
 		this.plant.load(0.3);
 		this.plant.seconds(governor, 20);
-		assertThat(governor.depthFor(OptionalInt.empty(), OptionalLong.of(60_000))).isEqualTo(12);
+		assertThat(depthFor(governor, OptionalInt.empty(), OptionalLong.of(60_000))).isEqualTo(12);
 		// A typical request (4 s of audio, no queue) costs 4 · cost(d): 0.2 s at depth 12, 0.11 s at 6.
-		assertThat(governor.depthFor(OptionalInt.empty(), OptionalLong.of(120))).isEqualTo(6);
-		assertThat(governor.depthFor(OptionalInt.empty(), OptionalLong.of(1))).isEqualTo(2);
-		assertThat(governor.depthFor(OptionalInt.empty(), OptionalLong.of(120), 1.0)).isEqualTo(12);
+		assertThat(depthFor(governor, OptionalInt.empty(), OptionalLong.of(120))).isEqualTo(6);
+		assertThat(depthFor(governor, OptionalInt.empty(), OptionalLong.of(1))).isEqualTo(2);
+		assertThat(governor.gearFor(OptionalInt.empty(), OptionalLong.of(120), 1.0).depth()).isEqualTo(12);
 		governor.pin(6);
-		assertThat(governor.depthFor(OptionalInt.empty(), OptionalLong.of(60_000))).isEqualTo(6);
+		assertThat(depthFor(governor, OptionalInt.empty(), OptionalLong.of(60_000))).isEqualTo(6);
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> governor.depthFor(OptionalInt.empty(), OptionalLong.of(0)))
+			.isThrownBy(() -> depthFor(governor, OptionalInt.empty(), OptionalLong.of(0)))
 			.withMessageContaining("maxLatencyMillis");
 	}
 
@@ -577,6 +577,11 @@ class DepthGovernorTests {
 			.containsExactly(2, 4, 6, 8, 10, 12);
 		assertThat(snapshot.exits()).filteredOn(GovernorSnapshot.ExitCost::measured).isNotEmpty();
 		assertThat(snapshot.exits()).allSatisfy((exit) -> assertThat(exit.predictedLatencySeconds()).isPositive());
+	}
+
+	/** The exit {@code governor} answers a typical request of the plant's ({@link FluidPlant#AUDIO_SECONDS}) with. */
+	private static int depthFor(DepthGovernor governor, OptionalInt requested, OptionalLong hint) {
+		return governor.gearFor(requested, hint, FluidPlant.AUDIO_SECONDS).depth();
 	}
 
 	static RequestSample sample(int depth, double audioSeconds, double waitSeconds) {

@@ -285,7 +285,7 @@ public final class GovernorSimulation {
 		private void startWork() {
 			while (this.departures.size() < WORKERS && !this.queue.isEmpty()) {
 				double[] request = this.queue.poll();
-				int depth = this.governor.depthFor(OptionalInt.empty(), OptionalLong.empty());
+				int depth = this.governor.gearFor(OptionalInt.empty(), OptionalLong.empty(), request[1]).depth();
 				double service = this.slowdownAt.applyAsDouble(this.now) * cost(depth) * request[1]
 						* Math.exp(0.15 * this.random.nextGaussian() - 0.01125);
 				this.departures.add(new double[] { this.now + service, request[0], request[1], depth, this.now });
