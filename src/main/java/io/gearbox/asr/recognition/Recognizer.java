@@ -177,15 +177,6 @@ public final class Recognizer {
     private Recognition process(RecognitionRequest request, AdmissionQueue.Permit permit, long admittedAt) {
         permit.start();
         long startedAt = this.nanoClock.getAsLong();
-        OverloadedException expired = this.admission.expired(startedAt - admittedAt);
-        if (expired != null) {
-            permit.release();
-            RecognitionSample sample = new RecognitionSample(0, Gear.Decoding.FULL, !request.depth().isAuto(), 0,
-                    Duration.ofNanos(startedAt - admittedAt), Duration.ZERO, Duration.ZERO, Duration.ZERO,
-                    Duration.ofNanos(startedAt - admittedAt), Outcome.EXPIRED);
-            this.listeners.forEach((listener) -> notifySample(listener, sample));
-            throw expired;
-        }
         boolean pinned = !request.depth().isAuto();
         int depth = 0;
         Gear.Decoding decoding = Gear.Decoding.FULL;
@@ -194,6 +185,11 @@ public final class Recognizer {
         double audioSeconds = 0;
         Outcome outcome = Outcome.ERROR;
         try {
+            OverloadedException expired = this.admission.expired(startedAt - admittedAt);
+            if (expired != null) {
+                outcome = Outcome.EXPIRED;
+                throw expired; // unprocessed: the sample below says so, with no exit and no audio
+            }
             PcmAudio audio = decode(request);
             frontEndNanos = this.nanoClock.getAsLong() - startedAt;
             audioSeconds = audio.durationSeconds();
