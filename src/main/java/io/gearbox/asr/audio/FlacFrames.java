@@ -8,12 +8,13 @@ import java.util.Arrays;
 /**
  * Decodes the audio frames of a FLAC stream (RFC 9639, sections 9 and 10) and mixes their channels down to mono.
  *
- * <p>Written here rather than taken from a library because the one maintained-enough pure-Java FLAC decoder on
- * Maven Central, jFLAC 1.5.2 (2014), reads its residuals bit by bit: on speech it took 0.0007 s per second of
- * audio, 17 times what WAV costs and as much as a quarter of a whole recognition request at full depth (measured
- * with the decoders side by side on the development set). It also loops forever on some corrupt input and prints
- * to standard output. This decoder reads 64 bits at a time, so a Rice code costs a few instructions; it is checked
- * against jFLAC and against sox on files of every layout the encoders write ({@code FlacDecodingTests}).
+ * <p>Written here rather than taken from a library because the one pure-Java FLAC decoder on Maven Central,
+ * jFLAC 1.5.2 (2014), reads its residuals bit by bit: decoding the development set's uploads took 0.00059 s per
+ * second of audio, 23% of a whole recognition request at full depth, against 0.00025-0.00027 with this decoder
+ * ({@code ExitBenchmark}'s "decoding the upload" row, before and after; command in the model card). jFLAC also
+ * loops forever on some corrupt input and prints to standard output. This decoder reads 64 bits at a time, so a
+ * Rice code costs a few instructions; {@code FlacDecodingTests} checks it against jFLAC, sample for sample, on
+ * files of every layout the encoders here write.
  *
  * <p>Strict by design: a frame is decoded only when its header checksum (CRC-8) and frame checksum (CRC-16) match
  * and it agrees with STREAMINFO on channels and sample size. Decoding stops at the first frame that does not, at
