@@ -11,7 +11,8 @@ import java.util.Arrays;
  * <p>Written here rather than taken from a library because the one pure-Java FLAC decoder on Maven Central,
  * jFLAC 1.5.2 (2014), reads its residuals bit by bit: decoding the development set's uploads took 0.00059 s per
  * second of audio, 23% of a whole recognition request at full depth, against 0.00025-0.00027 with this decoder
- * ({@code ExitBenchmark}'s "decoding the upload" row, before and after; command in the model card). jFLAC also
+ * ({@code ExitBenchmark}'s "decoding the upload" row, before and after; command in the model card), and
+ * 0.00022-0.00024 since a Rice code is read from one 64-bit window and the LPC loop is unrolled. jFLAC also
  * loops forever on some corrupt input and prints to standard output. This decoder reads 64 bits at a time, so a
  * Rice code costs a few instructions; {@code FlacDecodingTests} checks it against jFLAC, sample for sample, on
  * files of every layout the encoders here write.
@@ -34,6 +35,9 @@ final class FlacFrames {
 	private static final int SIDE_RIGHT = 9;
 
 	private static final int MID_SIDE = 10;
+
+	/** LPC orders up to this one (flac -8's largest; most encoders' default is 8) take the unrolled loop. */
+	private static final int UNROLLED_ORDER = 12;
 
 	private final byte[] data;
 
@@ -264,12 +268,16 @@ final class FlacFrames {
 		residual(out, blockSize, order);
 		// 32-bit sums where no sum can overflow them (libFLAC's rule), as for 16-bit speech; 64-bit otherwise
 		if (size + precision + (32 - Integer.numberOfLeadingZeros(order)) <= 32) {
-			for (int i = order; i < blockSize; i++) {
+			boolean unrolled = order <= UNROLLED_ORDER && blockSize > UNROLLED_ORDER;
+			for (int i = order; i < (unrolled ? UNROLLED_ORDER : blockSize); i++) {
 				int sum = 0;
 				for (int j = 0; j < order; j++) {
 					sum += coefficients[j] * out[i - 1 - j];
 				}
 				out[i] += sum >> shift;
+			}
+			if (unrolled) {
+				predictUnrolled(out, blockSize, Arrays.copyOf(coefficients, UNROLLED_ORDER), shift);
 			}
 			return;
 		}
@@ -279,6 +287,22 @@ final class FlacFrames {
 				sum += (long) coefficients[j] * out[i - 1 - j];
 			}
 			out[i] += (int) (sum >> shift);
+		}
+	}
+
+	/**
+	 * The 32-bit prediction from sample {@value #UNROLLED_ORDER} on, with the coefficients padded with zeros to
+	 * {@value #UNROLLED_ORDER}: written out, because the loop over a variable order cost 35% of the decoding
+	 * (libFLAC unrolls it the same way). A zero coefficient adds nothing, so the sums are the same.
+	 */
+	private static void predictUnrolled(int[] out, int blockSize, int[] c, int shift) {
+		int c0 = c[0], c1 = c[1], c2 = c[2], c3 = c[3], c4 = c[4], c5 = c[5];
+		int c6 = c[6], c7 = c[7], c8 = c[8], c9 = c[9], c10 = c[10], c11 = c[11];
+		for (int i = UNROLLED_ORDER; i < blockSize; i++) {
+			int sum = c0 * out[i - 1] + c1 * out[i - 2] + c2 * out[i - 3] + c3 * out[i - 4] + c4 * out[i - 5]
+					+ c5 * out[i - 6] + c6 * out[i - 7] + c7 * out[i - 8] + c8 * out[i - 9] + c9 * out[i - 10]
+					+ c10 * out[i - 11] + c11 * out[i - 12];
+			out[i] += sum >> shift;
 		}
 	}
 
@@ -307,8 +331,17 @@ final class FlacFrames {
 				continue;
 			}
 			for (; i < end; i++) {
-				long quotient = unary();
-				long folded = (quotient << parameter) | (parameter == 0 ? 0 : bits(parameter));
+				long window = peek();
+				int zeros = Long.numberOfLeadingZeros(window);
+				long folded;
+				if (zeros + 1 + parameter <= 57) { // the whole code lies in the bits just read: the common case
+					folded = ((long) zeros << parameter) | ((window << zeros << 1) >>> 1 >>> (63 - parameter));
+					advance(zeros + 1 + parameter);
+				}
+				else {
+					long quotient = unary();
+					folded = (quotient << parameter) | (parameter == 0 ? 0 : bits(parameter));
+				}
 				out[i] = (int) ((folded >>> 1) ^ -(folded & 1));
 			}
 		}
