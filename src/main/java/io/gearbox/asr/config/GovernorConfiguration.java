@@ -57,8 +57,8 @@ class GovernorConfiguration {
     @Bean
     DepthGovernor depthGovernor(AcousticModel model, AdmissionQueue admission, GovernorProperties properties,
             DecodingProperties decoding, ObjectProvider<SignalSource> signals) {
-        boolean fastGear = properties.fastGear() && decoding.method() != DecodingProperties.Method.GREEDY;
-        DepthGovernor governor = new DepthGovernor(priors(model, properties.priorRealTimeFactor()), fastGear,
+        boolean fastGears = properties.fastGears() && decoding.method() != DecodingProperties.Method.GREEDY;
+        DepthGovernor governor = new DepthGovernor(priors(model, properties.priorRealTimeFactor()), fastGears,
                 properties.toSettings(), GovernedDepth.loadProbe(admission), signals.orderedStream().toList(),
                 Clock.systemUTC());
         if (!properties.enabled()) {

@@ -36,9 +36,10 @@ import org.springframework.validation.annotation.Validated;
  * @param machineCpuSteers whether the whole machine's CPU load may move the depth (by default it is only shown:
  * on a shared machine a neighbour's load would hold the service at a shallow exit)
  * @param gpuIndex the NVML index of the GPU whose utilisation and memory are read
- * @param fastGear whether the ladder has a lowest gear below the shallowest exit: that exit decoded greedily, with
- * no beam search and no language model, for when even the shallowest exit cannot keep up; only when the configured
- * decoder ({@code asr.decoding.method}) is not greedy already
+ * @param fastGears whether the ladder's lowest gears are the shallower half of the exits decoded greedily, with no
+ * beam search and no language model, below every exit but the shallowest with the configured decoder (else every
+ * exit is a gear with the configured decoder); only when that decoder ({@code asr.decoding.method}) is not greedy
+ * already. {@link io.gearbox.asr.governor.DepthGovernor#ladder} gives the rule and why
  */
 @ConfigurationProperties("asr.governor")
 @Validated
@@ -57,7 +58,7 @@ public record GovernorProperties(@DefaultValue("true") boolean enabled,
         @DefaultValue("1s") @NotNull @DurationMin(millis = 10) @DurationMax(days = 1) Duration evaluationInterval,
         @DefaultValue("0.1") @DecimalMin(value = "0", inclusive = false) double priorRealTimeFactor,
         @DefaultValue("false") boolean machineCpuSteers, @DefaultValue("0") @Min(0) int gpuIndex,
-        @DefaultValue("true") boolean fastGear) {
+        @DefaultValue("true") boolean fastGears) {
 
     /**
      * @return the policy settings

@@ -113,7 +113,7 @@ class RecognitionConfiguration {
     Recognizer recognizer(AcousticModel model, AudioLoader audioLoader, LogMelExtractor features,
             CtcDecoder decoder, Vocabulary vocabulary, DepthSelector depthSelector, AdmissionQueue admission,
             Scheduler recognitionScheduler, ObjectProvider<RecognitionListener> listeners) {
-        // the governor's lowest gear decodes greedily (asr.governor.fast-gear)
+        // the governor's lowest gear decodes greedily (asr.governor.fast-gears)
         CtcDecoder fastDecoder = new GreedyCtcDecoder(vocabulary, model.manifest().outputFrameSeconds());
         return new Recognizer(model, audioLoader, features, decoder, fastDecoder, segmenter(), depthSelector,
                 admission, recognitionScheduler, listeners.orderedStream().toList());

@@ -9,10 +9,11 @@ import java.util.List;
  * every exit pays before its encoder and the cost of the CTC decoder that reads the exit's output:
  *
  * <pre>
- * cost(e, d) = frontEnd + scale · shape(e) + decoder(d)
- * frontEnd   ← EWMA of frontEndSeconds / audioSeconds over all requests
- * decoder(d) ← EWMA of ctcDecodeSeconds / audioSeconds over the requests decoded the way d
- *              each with weight max(alpha, 1 / n); 0 until one is measured
+ * cost(e, d)    = frontEnd + scale · shape(e) + decoder(e, d)
+ * frontEnd      ← EWMA of frontEndSeconds / audioSeconds over all requests
+ * decoder(e, d) ← EWMA of ctcDecodeSeconds / audioSeconds over the requests at exit e decoded the way d,
+ *                 each with weight max(alpha, 1 / n); until one is measured, that of the nearest exit whose
+ *                 requests were decoded the way d, or 0 when none was
  * shape(e) = prior(e) / prior(deepest) · k(e)       k(e) = 1 until refined; geometric mean of k over the
  *                                                    refined exits kept at 1 (unrefined exits use 1)
  * scale    ← EWMA over every request, at any exit, of  sampleCost / shape(e)
@@ -35,9 +36,13 @@ import java.util.List;
  * uploads and features cost the same at every exit, so counted in the exits' costs they would make the shallow
  * exits far dearer than their parameters say, the priors' shape would predict them too cheap, and the first move
  * under load could land on a gear that cannot keep up. Requests at one exit
- * teach the same cost whichever decoder read them: a gear that decodes the shallowest exit greedily is predicted
- * from that exit's measured cost and the greedy decoder's, the moment both have been seen, not after requests at
- * the gear itself.
+ * teach the same encoder cost whichever decoder read them.
+ *
+ * <p>The decoder's cost is learned per exit: a beam search explores more prefixes on a shallow exit's flatter
+ * output, so with the language model a whole request at exit 2 costs as much as at exit 4 though its encoder is
+ * cheaper ({@code ExitBenchmark}'s table of gears): one estimate shared by every exit would predict the shallow
+ * full-decoding gears too cheap. Greedy decoding costs next to nothing at any exit, so a greedy gear is predicted
+ * right once any greedy request has been measured.
  *
  * <p>Thread-safe; every method takes the model's lock for a few arithmetic operations per exit.
  */
@@ -85,10 +90,10 @@ final class CostModel {
 
 	private double frontEndCost;
 
-	/** {@code decoder(d)}, indexed by {@link Gear.Decoding#ordinal()}. */
-	private final double[] decoderCost = new double[Gear.Decoding.values().length];
+	/** {@code decoder(e, d)}, indexed by exit, then by {@link Gear.Decoding#ordinal()}. */
+	private final double[][] decoderCost;
 
-	private final long[] decoderSamples = new long[Gear.Decoding.values().length];
+	private final long[][] decoderSamples;
 
 	/**
 	 * @param exits the exits, in any order, depths distinct
@@ -130,6 +135,8 @@ final class CostModel {
 			}
 		}
 		this.logCorrection = new double[n];
+		this.decoderCost = new double[n][Gear.Decoding.values().length];
+		this.decoderSamples = new long[n][Gear.Decoding.values().length];
 		this.samples = new long[n];
 		this.share = new double[n];
 		this.alpha = alpha;
@@ -162,9 +169,9 @@ final class CostModel {
 			return 0;
 		}
 		int d = sample.decoding().ordinal();
-		long decoded = ++this.decoderSamples[d];
+		long decoded = ++this.decoderSamples[e][d];
 		double decoderSample = (sample.ctcDecodeNanos() / 1e9) / sample.audioSeconds();
-		this.decoderCost[d] += Math.max(this.alpha, 1.0 / decoded) * (decoderSample - this.decoderCost[d]);
+		this.decoderCost[e][d] += Math.max(this.alpha, 1.0 / decoded) * (decoderSample - this.decoderCost[e][d]);
 		double frontEndSample = (sample.frontEndNanos() / 1e9) / sample.audioSeconds();
 		this.frontEndCost += Math.max(this.alpha, 1.0 / (this.total + 1)) * (frontEndSample - this.frontEndCost);
 		double shape = this.priors[e] / this.priors[this.priors.length - 1] * Math.exp(this.logCorrection[e]);
@@ -242,8 +249,30 @@ final class CostModel {
 			cost[i] = costOf(i);
 			shape[i] = this.priors[i] / deepest * Math.exp(this.logCorrection[i]);
 		}
+		double[][] decoder = new double[this.depths.length][];
+		for (int i = 0; i < decoder.length; i++) {
+			decoder[i] = new double[Gear.Decoding.values().length];
+			for (int d = 0; d < decoder[i].length; d++) {
+				decoder[i][d] = decoderEstimate(i, d);
+			}
+		}
 		return new Estimates(this.depths.clone(), cost, this.samples.clone(), this.factor * deepest, shape,
-				this.total, this.frontEndCost, this.decoderCost.clone());
+				this.total, this.frontEndCost, decoder);
+	}
+
+	/**
+	 * {@code decoder(e, d)}: measured at exit {@code e}, else at the nearest exit that was (the shallower of two
+	 * at the same distance, the dearer guess), else 0.
+	 */
+	private double decoderEstimate(int e, int d) {
+		for (int distance = 0; distance < this.depths.length; distance++) {
+			for (int i : new int[] { e - distance, e + distance }) {
+				if (i >= 0 && i < this.depths.length && this.decoderSamples[i][d] > 0) {
+					return this.decoderCost[i][d];
+				}
+			}
+		}
+		return 0;
 	}
 
 	/**
@@ -258,19 +287,20 @@ final class CostModel {
 	 * @param shape each exit's cost relative to the scale
 	 * @param totalSamples requests measured at any exit (0: the scale is the prior's)
 	 * @param frontEndSecondsPerAudioSecond what every exit pays before its encoder (upload decoding, features)
-	 * @param decoderSecondsPerAudioSecond each decoding's cost, by {@link Gear.Decoding#ordinal()}
+	 * @param decoderSecondsPerAudioSecond the decoders' costs at each exit, shallowest first, then by
+	 * {@link Gear.Decoding#ordinal()}
 	 */
 	record Estimates(int[] depths, double[] costSecondsPerAudioSecond, long[] samples,
 			double scaleSecondsPerAudioSecond, double[] shape, long totalSamples, double frontEndSecondsPerAudioSecond,
-			double[] decoderSecondsPerAudioSecond) {
+			double[][] decoderSecondsPerAudioSecond) {
 
 		double cost(int index) {
 			return this.costSecondsPerAudioSecond[index];
 		}
 
-		/** The decoding's cost in service seconds per audio second. */
-		double decoder(Gear.Decoding decoding) {
-			return this.decoderSecondsPerAudioSecond[decoding.ordinal()];
+		/** The cost of decoding exit {@code index}'s output the way {@code decoding}, in service seconds per audio second. */
+		double decoder(int index, Gear.Decoding decoding) {
+			return this.decoderSecondsPerAudioSecond[index][decoding.ordinal()];
 		}
 
 		/** Whether any request has been measured, so that the costs are more than the priors. */

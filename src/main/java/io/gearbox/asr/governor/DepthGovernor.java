@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -25,11 +26,14 @@ import io.gearbox.asr.governor.DepthPolicy.Observation;
  * the full depth is served when there is room.
  *
  * <h2>The ladder</h2>
- * The gears are the exits with the service's full decoder, shallowest first, and optionally below them a fast gear:
- * the shallowest exit decoded greedily ({@link Gear}). With a language model in the beam search, decoding costs
- * more than the shallowest exit's encoder, so the exits alone cannot shed that part of the cost; the fast gear
- * can. The policy below works on positions on the ladder and never sees which kind a gear is: "shallower" and
- * "deeper" below mean lower and higher on it.
+ * The gears ({@link Gear}: an exit and how its output is decoded, with the service's full decoder or greedily) in
+ * the order of their cost, cheapest first; {@link #ladder(Collection, boolean)} gives the default. With a language
+ * model in the beam search, decoding costs more than the shallow exits' encoders, and more on a shallow exit than
+ * on a deep one (its output is flatter, so the search keeps more prefixes alive): on the shipped model the
+ * shallowest exit with the full decoder costs as much per request as the next one with it. So the default ladder
+ * decodes the shallower half of the exits greedily, below every exit but the shallowest with the full decoder,
+ * each gear cheaper than the one above it. The policy below works on positions on the ladder and never sees which
+ * kind a gear is: "shallower" and "deeper" below mean lower and higher on it.
  *
  * <h2>Inputs</h2>
  * <ul>
@@ -46,12 +50,13 @@ import io.gearbox.asr.governor.DepthPolicy.Observation;
  * per audio second ({@link CostModel}),
  *
  * <pre>
- * c(e)       = frontEnd + scale · shape(x) + decoder(d)
+ * c(e)       = frontEnd + scale · shape(x) + decoder(x, d)
  * scale      = EWMA over every request, at any exit, of encoderSeconds / audioSeconds / shape(x)
  *              encoderSeconds = serviceSeconds − frontEndSeconds − decodingSeconds
  * shape(x)   = prior(x) / prior(deepest), refined only against a scale other exits measured at about the same time
  * frontEnd   = EWMA of frontEndSeconds / audioSeconds (upload decoding and features, the same at every exit)
- * decoder(d) = EWMA of decodingSeconds / audioSeconds over the requests decoded the way d
+ * decoder(x, d) = EWMA of decodingSeconds / audioSeconds over the requests at exit x decoded the way d
+ *              (until one is measured there, the nearest exit's)
  * </pre>
  *
  * so that requests at any exit keep the costs of all exits current (after a spike, fast requests at a shallow
@@ -235,34 +240,49 @@ public final class DepthGovernor {
 	}
 
 	/**
-	 * Creates a governor serving the deepest exit in mode {@link GovernorMode#AUTO}.
+	 * Creates a governor serving the deepest exit in mode {@link GovernorMode#AUTO}, on the ladder of
+	 * {@link #ladder(Collection, boolean)}.
 	 * @param exits the exits it may choose, with their prior costs; depths distinct
-	 * @param fastGear whether the ladder starts with a lowest gear below the shallowest exit's full one: that exit
-	 * decoded greedily
+	 * @param fastGears whether the ladder has greedy gears (else every exit is a gear with the full decoder)
 	 * @param settings the policy settings
 	 * @param loadProbe the in-flight and queued gauges
 	 * @param sources utilisation signals, possibly none
 	 * @param clock the time source; tests pass a fake one
 	 */
-	public DepthGovernor(List<ExitPrior> exits, boolean fastGear, GovernorSettings settings, LoadProbe loadProbe,
+	public DepthGovernor(List<ExitPrior> exits, boolean fastGears, GovernorSettings settings, LoadProbe loadProbe,
+			List<SignalSource> sources, Clock clock) {
+		this(exits, ladder(depthsOf(exits), fastGears), settings, loadProbe, sources, clock);
+	}
+
+	/**
+	 * Creates a governor serving its highest gear in mode {@link GovernorMode#AUTO}.
+	 * @param exits the exits, with their prior costs; depths distinct
+	 * @param ladder the gears it may choose, cheapest first; distinct, each on one of the exits
+	 * @param settings the policy settings
+	 * @param loadProbe the in-flight and queued gauges
+	 * @param sources utilisation signals, possibly none
+	 * @param clock the time source; tests pass a fake one
+	 * @throws IllegalArgumentException when the ladder is empty, repeats a gear or names a depth that is not an exit
+	 */
+	public DepthGovernor(List<ExitPrior> exits, List<Gear> ladder, GovernorSettings settings, LoadProbe loadProbe,
 			List<SignalSource> sources, Clock clock) {
 		Objects.requireNonNull(exits, "exits");
+		Objects.requireNonNull(ladder, "ladder");
 		this.settings = Objects.requireNonNull(settings, "settings");
 		Objects.requireNonNull(loadProbe, "loadProbe");
 		Objects.requireNonNull(sources, "sources");
 		this.clock = Objects.requireNonNull(clock, "clock");
 		this.costs = new CostModel(exits, COST_ALPHA);
 		this.depths = this.costs.depths();
-		int lowest = fastGear ? 1 : 0;
-		this.gears = new Gear[this.depths.length + lowest];
-		this.exitOf = new int[this.gears.length];
-		if (fastGear) {
-			this.gears[0] = Gear.fast(this.depths[0]);
-			this.exitOf[0] = 0;
+		if (ladder.isEmpty() || ladder.stream().distinct().count() != ladder.size()) {
+			throw new IllegalArgumentException(
+					"the ladder needs at least one gear and no gear twice, but was " + ladder);
 		}
-		for (int i = 0; i < this.depths.length; i++) {
-			this.gears[i + lowest] = Gear.full(this.depths[i]);
-			this.exitOf[i + lowest] = i;
+		this.gears = ladder.toArray(Gear[]::new);
+		this.exitOf = new int[this.gears.length];
+		for (int i = 0; i < this.gears.length; i++) {
+			requireExit(this.gears[i].depth());
+			this.exitOf[i] = this.costs.indexOf(this.gears[i].depth());
 		}
 		this.signalBoard = new SignalBoard(sources, loadProbe, 1);
 		Instant now = clock.instant();
@@ -272,6 +292,44 @@ public final class DepthGovernor {
 		synchronized (this) {
 			observe(now);
 		}
+	}
+
+	/**
+	 * The default ladder over the exits {@code depths}. Without fast gears: every exit with the full decoder,
+	 * shallowest first. With them: the exits up to the middle one ({@code depths[(n - 1) / 2]}) decoded greedily,
+	 * shallowest first, then every exit but the shallowest with the full decoder (the shallowest too when it is the
+	 * only one). For exits 2, 4, ..., 12 that is {@code [2 fast, 4 fast, 6 fast, 4, 6, 8, 10, 12]}; for exits 2 and 4,
+	 * {@code [2 fast, 4]}.
+	 *
+	 * <p>Why, from {@code ExitBenchmark}'s table of gears on the shipped model (whole requests without HTTP, two
+	 * runs; model card): the beam search with the language model costs more on a shallow exit's flatter output, so
+	 * exit 2 with it (0.00114-0.00129 s per audio second, 63.4% WER) costs as much as exit 4 with it (0.00112, 54.2%)
+	 * and is never the better choice; greedy decoding of exits 2, 4 and 6 (0.00071-0.00081, 0.00081 and 0.00092;
+	 * 82.2%, 77.8% and 70.4%) gives the steps below those, each cheaper than the one above it. The deeper exits
+	 * decoded greedily cost about as much as exit 4 with the full decoder and are far less accurate.
+	 * @param depths the exits, distinct, in any order
+	 * @param fastGears whether the shallower exits are decoded greedily
+	 * @throws IllegalArgumentException when there is no exit
+	 */
+	public static List<Gear> ladder(Collection<Integer> depths, boolean fastGears) {
+		int[] sorted = depths.stream().mapToInt(Integer::intValue).sorted().distinct().toArray();
+		if (sorted.length == 0) {
+			throw new IllegalArgumentException("at least one exit is required");
+		}
+		List<Gear> ladder = new ArrayList<>();
+		if (fastGears) {
+			for (int i = 0; i <= (sorted.length - 1) / 2; i++) {
+				ladder.add(Gear.fast(sorted[i]));
+			}
+		}
+		for (int i = (fastGears && sorted.length > 1) ? 1 : 0; i < sorted.length; i++) {
+			ladder.add(Gear.full(sorted[i]));
+		}
+		return List.copyOf(ladder);
+	}
+
+	private static List<Integer> depthsOf(List<ExitPrior> exits) {
+		return Objects.requireNonNull(exits, "exits").stream().map(ExitPrior::depth).toList();
 	}
 
 	/** The exits, shallowest first. */
@@ -377,18 +435,35 @@ public final class DepthGovernor {
 		Forecast now = this.forecast;
 		double limit = hint / 1e3;
 		int best = 0;
-		for (int i = 0; i < this.gears.length && this.gears[i].compareTo(chosen) <= 0; i++) {
+		for (int i = 0; i < this.gears.length; i++) {
 			if (now.latencySeconds(i, audioSeconds) <= limit) {
 				best = i;
+			}
+			if (this.gears[i].equals(chosen)) {
+				break;
 			}
 		}
 		return this.gears[best];
 	}
 
-	/** Pins the default to exit {@code depth} with the full decoder until {@link #auto()}. */
+	/**
+	 * Pins the default to exit {@code depth} until {@link #auto()}: its highest gear on the ladder, the full
+	 * decoder where the ladder has it there.
+	 * @throws IllegalArgumentException when {@code depth} is not an exit or no gear of the ladder serves it
+	 */
 	public void pin(int depth) {
 		requireExit(depth);
-		pin(Gear.full(depth));
+		Gear highest = null;
+		for (Gear candidate : this.gears) {
+			if (candidate.depth() == depth) {
+				highest = candidate;
+			}
+		}
+		if (highest == null) {
+			throw new IllegalArgumentException(
+					"no gear serves exit " + depth + "; the gears are " + Arrays.toString(this.gears));
+		}
+		pin(highest);
 	}
 
 	/** Pins the default gear until {@link #auto()}. */
@@ -564,7 +639,7 @@ public final class DepthGovernor {
 		double[] cost = new double[this.gears.length];
 		for (int i = 0; i < cost.length; i++) {
 			cost[i] = estimates.frontEndSecondsPerAudioSecond() + exitCost[this.exitOf[i]]
-					+ estimates.decoder(this.gears[i].decoding());
+					+ estimates.decoder(this.exitOf[i], this.gears[i].decoding());
 		}
 		return cost;
 	}

@@ -9,9 +9,8 @@ import java.util.Objects;
  * default); {@link Decoding#FAST} is greedy CTC decoding, which costs next to nothing but reads the acoustic
  * model's best label per frame without a lexicon or a language model, so it is the less accurate.
  *
- * <p>Gears are ordered as the ladder climbs: by depth, and at the same depth the fast decoding first. The governor
- * assumes cost and accuracy rise along that order, which holds for the ladders the service builds (the fast
- * decoding only below the shallowest exit's full one).
+ * <p>Gears compare by depth, and at the same depth the fast decoding first; the ladders the service builds
+ * ({@link DepthGovernor#ladder}) climb in that order. The governor assumes cost and accuracy rise along its ladder.
  *
  * @param depth the exit, {@code >= 1}
  * @param decoding how its output is decoded

@@ -25,14 +25,15 @@ import org.springframework.web.server.ServerWebExchange;
 /**
  * {@code GET /v1/governor}: the load governor's gear (depth and decoding), mode, last change, signals, cost table
  * and settings.
- * {@code PUT /v1/governor}: pin the default gear ({@code {"mode":"pinned","depth":N}}, with
- * {@code "decoding":"fast"} for a fast gear on the ladder), hand it back to the
+ * {@code PUT /v1/governor}: pin the default gear ({@code {"mode":"pinned","depth":N}}: the ladder's highest gear
+ * at exit N; with {@code "decoding":"fast"} or {@code "full"}, that gear, when it is on the ladder), hand it back to the
  * governor ({@code {"mode":"auto"}}) and/or change its objective and thresholds; effective at once, answered with
  * the new state. The PUT needs {@code Authorization: Bearer <asr.admin.token>} ({@link AdminToken}); the body is
  * checked completely before anything is applied.
  *
  * <p>PUT keys: {@code mode} ({@code auto} | {@code pinned}), {@code depth} (an exit; implies {@code pinned}),
- * {@code decoding} ({@code full}, the default, | {@code fast}; only with {@code depth}),
+ * {@code decoding} ({@code full} | {@code fast}; only with {@code depth}; without it, the ladder's highest gear at
+ * that exit),
  * {@code latencySlo}, {@code dwell}, {@code cooldown}, {@code window} (durations such as {@code "800ms"},
  * {@code "2s"}, {@code "PT1S"}, or a number of milliseconds), {@code latencyLowFraction}, {@code predictionTarget},
  * {@code utilisationHigh}, {@code utilisationLow} (fractions), {@code minSamples} (a count).
@@ -104,7 +105,7 @@ class GovernorController {
         if (decoding != null && depth == null) {
             throw new InvalidRequestException("'decoding' goes with 'depth'");
         }
-        Gear gear = (depth == null) ? null : new Gear(depth, (decoding == null) ? Gear.Decoding.FULL : decoding);
+        Gear gear = (depth == null) ? null : (decoding != null) ? new Gear(depth, decoding) : highestGear(depth);
         if (gear != null && !this.governor.gears().contains(gear)) {
             throw new InvalidRequestException("Gear '" + gear + "' is not on the ladder; the gears are "
                     + this.governor.gears().stream().map(Gear::toString).toList());
@@ -119,6 +120,20 @@ class GovernorController {
         else if ("auto".equals(mode)) {
             this.governor.auto();
         }
+    }
+
+    /**
+     * The ladder's highest gear at exit {@code depth} (the full decoder where it has one), or, when no gear serves
+     * that exit, the exit with the full decoder, which the caller turns away as not on the ladder.
+     */
+    private Gear highestGear(int depth) {
+        Gear highest = Gear.full(depth);
+        for (Gear gear : this.governor.gears()) {
+            if (gear.depth() == depth) {
+                highest = gear;
+            }
+        }
+        return highest;
     }
 
     private GovernorSettings settings(Map<String, Object> fields) {

@@ -11,12 +11,15 @@ import java.util.Locale;
 
 import io.gearbox.asr.audio.AudioLoader;
 import io.gearbox.asr.audio.PcmAudio;
+import io.gearbox.asr.decoding.CtcDecoder;
 import io.gearbox.asr.decoding.GreedyCtcDecoder;
 import io.gearbox.asr.decoding.LanguageModelFusion;
 import io.gearbox.asr.decoding.NgramLanguageModel;
 import io.gearbox.asr.decoding.PrefixBeamSearchDecoder;
 import io.gearbox.asr.decoding.Vocabulary;
 import io.gearbox.asr.features.LogMelExtractor;
+import io.gearbox.asr.governor.DepthGovernor;
+import io.gearbox.asr.governor.Gear;
 import io.gearbox.asr.inference.AcousticModel;
 import io.gearbox.asr.inference.ExecutionProvider;
 import io.gearbox.asr.inference.InferenceOptions;
@@ -29,7 +32,9 @@ import io.gearbox.asr.recognition.ModelFrontEnd;
  * utterance at a time): real-time factor of the acoustic model, speed-up over the deepest exit, and greedy WER
  * on a development set; then the real-time factor of the steps every request pays whatever its exit (decoding
  * the upload, log-mel features, CTC decoding: greedy, and the service's default beam search with the model's
- * language model when it ships one), which bounds what a shallower exit can save. Prints
+ * language model when it ships one), which bounds what a shallower exit can save; and with a language model, every
+ * gear (each exit decoded greedily and with the default decoder) as a whole request, which is what the governor's
+ * default ladder ({@code DepthGovernor.ladder}) rests on. Prints
  * markdown tables. Not a test: timings on a shared machine are noisy, so run it
  * by hand and quote the command with the figures.
  *
@@ -182,10 +187,65 @@ public final class ExitBenchmark {
             System.out.printf(Locale.ROOT, "%nWithout HTTP, the shallowest exit makes a request %.2fx faster than the deepest"
                     + " (%.2fx for the acoustic model alone).%n", (fixed + deepest) / (fixed + rtf[0]), deepest / rtf[0]);
             if (fused != null) {
-                // the governor's fast gear: the shallowest exit decoded greedily
-                double fastGear = (decodeAudio + features + ctc) / 1e9 / audioSeconds + rtf[0];
-                System.out.printf(Locale.ROOT, "The fast gear (the shallowest exit decoded greedily) makes it %.2fx"
-                        + " faster.%n", (fixed + deepest) / fastGear);
+                printGears(model, depths, clips, rtf, (decodeAudio + features) / 1e9 / audioSeconds, audioSeconds,
+                        passes, decoder, fused);
+            }
+        }
+    }
+
+    /**
+     * Every gear the governor could use, each exit decoded greedily and with the default decoder (whose beam search
+     * costs more on a shallow exit's flatter output): a whole request's cost per audio second without HTTP (upload,
+     * features, the exit, its decoding: each decoder timed on that exit's own output, fastest of the passes after
+     * a warm-up one), its speed-up over full depth with the default decoder, and the WER on the development set;
+     * "default ladder" marks the gears of {@code DepthGovernor.ladder} with fast gears.
+     */
+    private static void printGears(AcousticModel model, List<Integer> depths, List<Clip> clips, double[] rtf,
+            double frontEnd, double audioSeconds, int passes, GreedyCtcDecoder greedy,
+            PrefixBeamSearchDecoder fused) {
+        List<Gear> ladder = DepthGovernor.ladder(depths, true);
+        double[][] cost = new double[depths.size()][2];
+        double[][] wer = new double[depths.size()][2];
+        for (int i = 0; i < depths.size(); i++) {
+            List<LogProbs> outputs = new ArrayList<>();
+            for (Clip clip : clips) {
+                outputs.add(model.run(depths.get(i), clip.features()));
+            }
+            CtcDecoder[] decoders = { greedy, fused };
+            for (int d = 0; d < decoders.length; d++) {
+                long best = Long.MAX_VALUE;
+                for (int pass = 0; pass < passes + 1; pass++) {
+                    long start = System.nanoTime();
+                    for (LogProbs out : outputs) {
+                        decoders[d].decode(out.values(), out.length());
+                    }
+                    if (pass > 0) {
+                        best = Math.min(best, System.nanoTime() - start);
+                    }
+                }
+                int errors = 0;
+                int words = 0;
+                for (int c = 0; c < clips.size(); c++) {
+                    LogProbs out = outputs.get(c);
+                    List<String> reference = LoadBenchmark.WordErrors.words(clips.get(c).text());
+                    errors += LoadBenchmark.WordErrors.distance(reference, LoadBenchmark.WordErrors
+                        .words(decoders[d].decode(out.values(), out.length()).text()));
+                    words += reference.size();
+                }
+                cost[i][d] = frontEnd + rtf[i] + best / 1e9 / audioSeconds;
+                wer[i][d] = (double) errors / words;
+            }
+        }
+        double full = cost[depths.size() - 1][1];
+        System.out.printf(Locale.ROOT, "%n| gear | decoder | request RTF | speed-up vs depth %d with the default decoder "
+                + "| WER | default ladder |%n", depths.get(depths.size() - 1));
+        System.out.println("|---|---|---|---|---|---|");
+        for (int d = 0; d < 2; d++) {
+            for (int i = 0; i < depths.size(); i++) {
+                Gear gear = (d == 0) ? Gear.fast(depths.get(i)) : Gear.full(depths.get(i));
+                System.out.printf(Locale.ROOT, "| %s | %s | %.5f | %.2fx | %.1f%% | %s |%n", gear,
+                        (d == 0) ? "greedy" : "beam + LM", cost[i][d], full / cost[i][d], 100 * wer[i][d],
+                        ladder.contains(gear) ? "yes" : "");
             }
         }
     }

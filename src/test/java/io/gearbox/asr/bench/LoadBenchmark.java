@@ -41,8 +41,7 @@ import tools.jackson.databind.json.JsonMapper;
  * often limited by its own round trips); warm up with an unreported open-loop run at half of it, at full depth;
  * then for every load multiple, in each mode (the order rotated from level to level; {@code auto}: the governor
  * chooses, starting from full depth; {@code full}: pinned at the deepest exit; {@code shallowest}: pinned at the
- * shallowest exit with the full decoder; {@code lowest}: pinned at the lowest gear, the shallowest exit decoded
- * greedily, when the ladder has one), send requests at
+ * governor's lowest gear, the shallowest exit decoded greedily with the default ladder), send requests at
  * exponentially distributed intervals for the run's length, wait for the last answers, and let the service drain
  * and idle for one governor window (so that no run inherits the last one's arrivals).
  *
@@ -57,7 +56,7 @@ import tools.jackson.databind.json.JsonMapper;
  * <li>effective accuracy (after Model-Switching, HotCloud 2020): the mean over all requests sent of
  * {@code (1 - min(1, utterance WER))} when answered within the objective and {@code 0} otherwise, i.e. the on-time
  * share weighted by each answer's word accuracy;</li>
- * <li>mean depth of the answers, the share of them decoded greedily (the governor's lowest gear), and the number
+ * <li>mean depth of the answers, the share of them decoded greedily (the governor's greedy gears), and the number
  * of 503s.</li>
  * </ul>
  *
@@ -127,7 +126,9 @@ public final class LoadBenchmark {
             }
         });
         int gears = governor.get("exits").size();
-        int shallowest = depths.get(0);
+        JsonNode lowest = governor.get("exits").get(0); // the ladder's lowest gear
+        Map<String, Object> pinLowest = Map.of("mode", "pinned", "depth", lowest.get("depth").asInt(), "decoding",
+                lowest.get("decoding").asString());
         int deepest = depths.get(depths.size() - 1);
         int workers = governor.get("signals").get("workers").asInt();
         String sloText = governor.get("settings").get("latencySlo").asString();
@@ -184,8 +185,7 @@ public final class LoadBenchmark {
                             put(Map.of("mode", "auto"));
                         }
                         case "full" -> put(Map.of("mode", "pinned", "depth", deepest));
-                        case "shallowest" -> put(Map.of("mode", "pinned", "depth", shallowest));
-                        case "lowest" -> put(Map.of("mode", "pinned", "depth", shallowest, "decoding", "fast"));
+                        case "shallowest" -> put(pinLowest);
                         default -> throw new IllegalArgumentException("Unknown mode " + mode);
                     }
                     Row row = openLoop(level, mode, level * capacity, runSeconds, sloNanos, random.nextLong());

@@ -28,7 +28,7 @@ class GovernorPropertiesTests {
             assertThat(governor.toSettings()).isEqualTo(GovernorSettings.defaults());
             assertThat(governor.evaluationInterval()).isEqualTo(Duration.ofSeconds(1));
             assertThat(governor.machineCpuSteers()).isFalse();
-            assertThat(governor.fastGear()).isTrue();
+            assertThat(governor.fastGears()).isTrue();
             assertThat(context.getBean(AdminProperties.class).hasToken()).isFalse();
         });
     }
@@ -38,7 +38,7 @@ class GovernorPropertiesTests {
         this.runner.withPropertyValues("asr.governor.latency-slo=800ms", "asr.governor.utilisation-high=0.8",
                 "asr.governor.utilisation-low=0.5", "asr.governor.dwell=30s", "asr.governor.cooldown=2s",
                 "asr.governor.window=5s", "asr.governor.min-samples=10", "asr.governor.evaluation-interval=250ms",
-                "asr.governor.enabled=false", "asr.governor.fast-gear=false", "asr.admin.token=s3cret")
+                "asr.governor.enabled=false", "asr.governor.fast-gears=false", "asr.admin.token=s3cret")
             .run((context) -> {
                 GovernorProperties governor = context.getBean(GovernorProperties.class);
                 GovernorSettings settings = governor.toSettings();
@@ -51,7 +51,7 @@ class GovernorPropertiesTests {
                 assertThat(settings.minSamples()).isEqualTo(10);
                 assertThat(governor.evaluationInterval()).isEqualTo(Duration.ofMillis(250));
                 assertThat(governor.enabled()).isFalse();
-                assertThat(governor.fastGear()).isFalse();
+                assertThat(governor.fastGears()).isFalse();
                 AdminProperties admin = context.getBean(AdminProperties.class);
                 assertThat(admin.hasToken()).isTrue();
                 assertThat(admin.toString()).doesNotContain("s3cret");

@@ -56,8 +56,27 @@ class CostModelTests {
 
 		CostModel.Estimates estimates = this.model.estimates();
 		assertThat(estimates.cost(2)).isCloseTo(0.03, within(1e-9));
-		assertThat(estimates.decoder(Gear.Decoding.FULL)).isCloseTo(0.02, within(1e-9));
-		assertThat(estimates.decoder(Gear.Decoding.FAST)).isCloseTo(0.0001, within(1e-9));
+		assertThat(estimates.decoder(2, Gear.Decoding.FULL)).isCloseTo(0.02, within(1e-9));
+		assertThat(estimates.decoder(2, Gear.Decoding.FAST)).isCloseTo(0.0001, within(1e-9));
+	}
+
+	@Test
+	void eachExitLearnsItsOwnDecoderCostAndAnUnmeasuredOneBorrowsTheNearestExits() {
+		// The beam search keeps more prefixes alive on a shallow exit's flatter output: three times the cost.
+		for (int i = 0; i < 50; i++) {
+			this.model.record(new RequestSample(12, Gear.Decoding.FULL, 4.0, 0, 200_000_000L, 0, 80_000_000L,
+					200_000_000L), 0);
+			this.model.record(new RequestSample(2, Gear.Decoding.FULL, 4.0, 0, 300_000_000L, 0, 240_000_000L,
+					300_000_000L), 0);
+		}
+
+		CostModel.Estimates estimates = this.model.estimates();
+		assertThat(estimates.decoder(0, Gear.Decoding.FULL)).isCloseTo(0.06, within(1e-9));
+		assertThat(estimates.decoder(2, Gear.Decoding.FULL)).isCloseTo(0.02, within(1e-9));
+		// depth 6 lies as near to depth 2 as to depth 12: it borrows the shallower one's, the dearer guess
+		assertThat(estimates.decoder(1, Gear.Decoding.FULL)).isCloseTo(0.06, within(1e-9));
+		// nothing decoded greedily yet: free until measured
+		assertThat(estimates.decoder(1, Gear.Decoding.FAST)).isZero();
 	}
 
 	@Test

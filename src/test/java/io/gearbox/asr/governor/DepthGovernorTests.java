@@ -65,12 +65,87 @@ class DepthGovernorTests {
 		return new FluidPlant(this.clock).fullDecoderCost(0.03);
 	}
 
-	/** A governor whose ladder starts with the fast gear, on the plant's signals, its changes in {@link #changes}. */
+	/**
+	 * A governor whose ladder is one fast gear, the shallowest exit decoded greedily, below every exit with the full
+	 * decoder; on the plant's signals, its changes in {@link #changes}.
+	 */
 	private DepthGovernor withFastGear(FluidPlant plant) {
-		DepthGovernor governor = new DepthGovernor(FluidPlant.exits(), true, GovernorSettings.defaults(),
+		List<Gear> ladder = new ArrayList<>(List.of(Gear.fast(2)));
+		FluidPlant.exits().forEach((exit) -> ladder.add(Gear.full(exit.depth())));
+		DepthGovernor governor = new DepthGovernor(FluidPlant.exits(), ladder, GovernorSettings.defaults(),
 				plant.loadProbe(), List.of(plant.utilisationSource()), this.clock);
 		governor.addListener(this.changes::add);
 		return governor;
+	}
+
+	/**
+	 * A plant whose beam search costs more on the shallow exits' flatter output, as the shipped model's does but
+	 * more so: three times as much per audio second on exits 2 and 4 as on exit 12, a third more on exit 6, a tenth
+	 * more on exit 8, so that exits 2 and 4 with the full decoder cost more than full depth.
+	 */
+	private FluidPlant shallowDecodingDearPlant() {
+		return decoderBoundPlant().fullDecoderFactor((depth) -> switch (depth) {
+			case 2, 4 -> 3.0;
+			case 6 -> 1.33;
+			case 8 -> 1.1;
+			default -> 1.0;
+		});
+	}
+
+	@Test
+	void theDefaultLadderDecodesTheShallowerHalfOfTheExitsGreedily() {
+		assertThat(DepthGovernor.ladder(List.of(12, 2, 4, 6, 8, 10), true)).containsExactly(Gear.fast(2),
+				Gear.fast(4), Gear.fast(6), Gear.full(4), Gear.full(6), Gear.full(8), Gear.full(10), Gear.full(12));
+		assertThat(DepthGovernor.ladder(List.of(2, 4), true)).containsExactly(Gear.fast(2), Gear.full(4));
+		assertThat(DepthGovernor.ladder(List.of(12), true)).containsExactly(Gear.fast(12), Gear.full(12));
+		assertThat(DepthGovernor.ladder(List.of(4, 2), false)).containsExactly(Gear.full(2), Gear.full(4));
+		assertThat(new DepthGovernor(FluidPlant.exits(), true, GovernorSettings.defaults(),
+				new FluidPlant(this.clock).loadProbe(), List.of(), this.clock).gears())
+			.isEqualTo(DepthGovernor.ladder(List.of(2, 4, 6, 8, 10, 12), true));
+	}
+
+	@Test
+	void aLadderMustNameExitsAndNoGearTwice() {
+		FluidPlant plant = new FluidPlant(this.clock);
+		assertThatIllegalArgumentException().isThrownBy(() -> new DepthGovernor(FluidPlant.exits(),
+				List.of(Gear.fast(3), Gear.full(12)), GovernorSettings.defaults(), plant.loadProbe(), List.of(),
+				this.clock)).withMessageContaining("depth 3 is not an exit");
+		assertThatIllegalArgumentException().isThrownBy(() -> new DepthGovernor(FluidPlant.exits(),
+				List.of(Gear.full(12), Gear.full(12)), GovernorSettings.defaults(), plant.loadProbe(), List.of(),
+				this.clock)).withMessageContaining("no gear twice");
+		assertThatIllegalArgumentException().isThrownBy(() -> new DepthGovernor(FluidPlant.exits(), List.of(),
+				GovernorSettings.defaults(), plant.loadProbe(), List.of(), this.clock))
+			.withMessageContaining("at least one gear");
+	}
+
+	@Test
+	void whereTheBeamSearchIsDearOnShallowExitsTheDefaultLadderShedsLoadThroughGreedyGearsAndComesBack() {
+		FluidPlant plant = shallowDecodingDearPlant();
+		DepthGovernor governor = new DepthGovernor(FluidPlant.exits(), true, GovernorSettings.defaults(),
+				plant.loadProbe(), List.of(plant.utilisationSource()), this.clock);
+		governor.addListener(this.changes::add);
+		plant.load(0.3);
+		plant.seconds(governor, 30);
+		assertThat(governor.gear()).isEqualTo(Gear.full(12));
+
+		plant.load(2.5);
+		plant.seconds(governor, 60);
+
+		// one jump, to exit 6 decoded greedily: it serves 2.5x at an offered load of 0.87, under the high mark, where
+		// exits 2 and 4 with the full decoder would be at 3.2 and 3.4
+		assertThat(governor.gear()).isEqualTo(Gear.fast(6));
+		assertThat(this.changes).hasSize(1);
+		assertThat(plant.backlog()).as("the greedy gear keeps up").isLessThan(1);
+		assertThat(this.changes).extracting(DepthChange::direction).containsOnly(Direction.DOWN);
+		assertThat(this.changes).extracting(DepthChange::to)
+			.as("never a shallow exit with the dear decoder").allMatch((gear) -> gear.isFast() || gear.depth() >= 6);
+
+		this.changes.clear();
+		plant.load(0.3);
+		plant.seconds(governor, 240);
+
+		assertThat(governor.gear()).isEqualTo(Gear.full(12));
+		assertThat(this.changes).extracting(DepthChange::reason).containsOnly(Reason.RECOVERY);
 	}
 
 	@Test

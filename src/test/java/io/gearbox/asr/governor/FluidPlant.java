@@ -14,7 +14,8 @@ import java.util.Random;
  * time (CPU contention from another job). An optional admission queue capacity turns away the arrivals that
  * find it full, as the service's 503s do, and reports each to the governor. An optional decoder cost is added to
  * every request served with the full decoder (as the service's beam search with its language model costs), while
- * the fast gear's greedy decoding costs {@link #FAST_DECODER_COST}; each request reports its decoding time apart.
+ * optionally more on the shallow exits than on the deep ones ({@link #fullDecoderFactor}), while greedy decoding
+ * costs {@link #FAST_DECODER_COST}; each request reports its decoding time apart.
  * An optional front-end cost (the upload's decoding and features, the same at every exit) is added to every request
  * and reported apart or not.
  */
@@ -52,6 +53,8 @@ final class FluidPlant {
 
 	private double fullDecoderCost;
 
+	private java.util.function.IntToDoubleFunction fullDecoderFactor = (depth) -> 1;
+
 	private double frontEndCost;
 
 	private boolean frontEndReported;
@@ -78,8 +81,8 @@ final class FluidPlant {
 
 	/** Offers {@code multipleOfFullDepthCapacity} times what the deepest exit, with the full decoder, can serve. */
 	void load(double multipleOfFullDepthCapacity) {
-		this.ratePerSecond = multipleOfFullDepthCapacity * WORKERS
-				/ ((this.frontEndCost + cost(12) + this.fullDecoderCost) * AUDIO_SECONDS);
+		this.ratePerSecond = multipleOfFullDepthCapacity * WORKERS / ((this.frontEndCost + cost(12)
+				+ this.fullDecoderCost * this.fullDecoderFactor.applyAsDouble(12)) * AUDIO_SECONDS);
 	}
 
 	/** Turns away, from now on, the arrivals that find {@code capacity} requests already waiting. */
@@ -96,6 +99,15 @@ final class FluidPlant {
 	/** Adds {@code cost} service seconds per audio second to every request decoded with the full decoder. */
 	FluidPlant fullDecoderCost(double cost) {
 		this.fullDecoderCost = cost;
+		return this;
+	}
+
+	/**
+	 * Multiplies the full decoder's cost by {@code factor(depth)} at each exit, as a beam search costs more on a
+	 * shallow exit's flatter output; the load multiples stay relative to the deepest exit's.
+	 */
+	FluidPlant fullDecoderFactor(java.util.function.IntToDoubleFunction factor) {
+		this.fullDecoderFactor = factor;
 		return this;
 	}
 
@@ -118,7 +130,8 @@ final class FluidPlant {
 	void second(DepthGovernor governor) {
 		Gear gear = governor.gear();
 		int depth = gear.depth();
-		double decoding = (gear.isFast() ? FAST_DECODER_COST : this.fullDecoderCost) * AUDIO_SECONDS * this.slowdown;
+		double decoding = (gear.isFast() ? FAST_DECODER_COST
+				: this.fullDecoderCost * this.fullDecoderFactor.applyAsDouble(depth)) * AUDIO_SECONDS * this.slowdown;
 		double frontEnd = this.frontEndCost * AUDIO_SECONDS * this.slowdown;
 		double service = frontEnd + cost(depth) * AUDIO_SECONDS * this.slowdown + decoding;
 		double capacity = WORKERS / service;

@@ -54,7 +54,8 @@ class GovernedDepthTests {
 
     @Test
     void eachUtterancesDecodingAndItsTimeReachTheGovernor() {
-        DepthGovernor withFastGear = new DepthGovernor(List.of(new ExitPrior(2, 0.01), new ExitPrior(6, 0.1)), true,
+        DepthGovernor withFastGear = new DepthGovernor(List.of(new ExitPrior(2, 0.01), new ExitPrior(6, 0.1)),
+                List.of(Gear.fast(2), Gear.full(2), Gear.full(6)),
                 GovernorSettings.defaults(), () -> LoadProbe.Load.idle(2), List.of(),
                 Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
         GovernedDepth reporting = new GovernedDepth(withFastGear);

@@ -59,8 +59,10 @@ class GovernorControllerTests {
             .jsonPath("$.exits.length()").isEqualTo(4)
             .jsonPath("$.exits[0].depth").isEqualTo(2)
             .jsonPath("$.exits[0].decoding").isEqualTo("fast")
-            .jsonPath("$.exits[1].depth").isEqualTo(2)
-            .jsonPath("$.exits[1].decoding").isEqualTo("full")
+            .jsonPath("$.exits[1].depth").isEqualTo(4)
+            .jsonPath("$.exits[1].decoding").isEqualTo("fast")
+            .jsonPath("$.exits[2].depth").isEqualTo(4)
+            .jsonPath("$.exits[2].decoding").isEqualTo("full")
             .jsonPath("$.exits[0].costSecondsPerAudioSecond").isNumber()
             .jsonPath("$.exits[0].windowCostSecondsPerAudioSecond").isNumber()
             .jsonPath("$.exits[0].samples").isEqualTo(0)
@@ -97,6 +99,7 @@ class GovernorControllerTests {
             .expectStatus().isOk()
             .expectBody()
             .jsonPath("$.depth").isEqualTo(2)
+            .jsonPath("$.decoding").isEqualTo("fast") // the ladder serves exit 2 only greedily
             .jsonPath("$.mode").isEqualTo("pinned")
             .jsonPath("$.lastChange.from").isEqualTo(6)
             .jsonPath("$.lastChange.to").isEqualTo(2)
@@ -150,7 +153,7 @@ class GovernorControllerTests {
                 "{\"latencySlo\":\"-1s\"}", "{\"latencySlo\":\"106752d\"}", "{\"dwell\":9223372036854775807}", "{\"utilisationLow\":0.95}", "{\"minSamples\":2.5}",
                 "{\"mode\":\"auto\",\"colour\":\"red\"}", "{\"latencySlo\":\"800ms\",\"depth\":\"x\"}",
                 "{\"mode\":null}", "{\"depth\":null}", "{\"decoding\":\"fast\"}",
-                "{\"depth\":4,\"decoding\":\"fast\"}", "{\"depth\":2,\"decoding\":\"quick\"}", "{\"latencySlo\":null,\"mode\":\"auto\"}", "",
+                "{\"depth\":6,\"decoding\":\"fast\"}", "{\"depth\":2,\"decoding\":\"quick\"}", "{\"latencySlo\":null,\"mode\":\"auto\"}", "",
                 "{\"window\":\"" + "9".repeat(300_000) + "s\"}")) {
             put("Bearer s3cret", body)
                 .expectStatus().isBadRequest()
