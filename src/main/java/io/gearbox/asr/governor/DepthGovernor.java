@@ -108,7 +108,10 @@ import io.gearbox.asr.governor.DepthPolicy.Observation;
  * ({@link Reason#OVERLOAD}), {@code U > utilisationHigh} ({@link Reason#UTILISATION}). Outside the cooldown,
  * jump to the deepest exit shallower than {@code d} with {@code latency_now(e) <= goal} and
  * {@code ρ(e) <= (utilisationLow + utilisationHigh) / 2}, or to the shallowest when none is; such a move may
- * skip several exits.
+ * skip several exits. Within the cooldown after such a move only one thing moves it further down at once: the
+ * offered load at the gear it chose above the high mark ({@link Reason#OVERLOAD}). At the start of a spike the
+ * arrival rate is still rising when the first move is made, so that move can land too high; the offered load
+ * is a prediction at the current gear on fresh arrivals, and going further down is no flap.
  * <li><b>Low marks</b>: {@code P <= latencySlo · latencyLowFraction} (or absent), {@code U <= utilisationLow}
  * (or absent), the next deeper exit {@code d+} predicted within the goal, {@code latency(d+) <= goal}, and
  * predicted to stay half-way between the utilisation marks, {@code ρ(d+) <= (utilisationLow + utilisationHigh) / 2}
@@ -547,7 +550,9 @@ public final class DepthGovernor {
 			this.lastDecision = "pinned at gear " + this.gear;
 			return;
 		}
-		Memory memory = new Memory(this.gearIndex, this.lastChangeNanos, this.calmSinceNanos);
+		boolean shedding = this.lastChange != null && this.lastChange.direction() == DepthChange.Direction.DOWN
+				&& this.lastChange.reason() != Reason.PIN;
+		Memory memory = new Memory(this.gearIndex, this.lastChangeNanos, this.calmSinceNanos, shedding);
 		Decision decision = DepthPolicy.decide(this.settings, observation, memory);
 		this.state = decision.state();
 		this.lastDecision = decision.detail();

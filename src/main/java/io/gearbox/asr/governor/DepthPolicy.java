@@ -94,7 +94,19 @@ final class DepthPolicy {
 				return Decision.hold(current, PolicyState.AT_SHALLOWEST, why + "; already at the shallowest exit",
 						NEVER);
 			}
-			if (coolingDown) {
+			boolean overloaded = observation.offeredLoadKnown()
+					&& observation.offeredLoad()[current] > settings.utilisationHigh();
+			if (coolingDown && memory.shedding() && overloaded) {
+				// A jump down made on a rate still rising at the start of a spike: the gear it chose cannot keep up
+				// at any queue length, so waiting out the cooldown there only turns requests away. Going further
+				// down is no flap, and the offered load is a prediction at this gear on fresh arrivals, not the
+				// latencies that caused the last move.
+				trigger = Reason.OVERLOAD;
+				why = String.format(Locale.ROOT, "offered load %.2f > high mark %.2f (%.1f requests/s) "
+						+ "right after shedding", observation.offeredLoad()[current], settings.utilisationHigh(),
+						observation.arrivalsPerSecond().orElse(0));
+			}
+			else if (coolingDown) {
 				return Decision.hold(current, PolicyState.COOLING_DOWN, why + "; cooling down", NEVER);
 			}
 			int target = 0;
@@ -222,8 +234,14 @@ final class DepthPolicy {
 	 * @param gearIndex index of the current gear, lowest = 0
 	 * @param lastChangeNanos time of the last change, or {@link #NEVER}
 	 * @param calmSinceNanos since when every signal has been under its low mark, or {@link #NEVER}
+	 * @param shedding whether the last change was the policy's own move to a lower gear (not a pin, not a recovery)
 	 */
-	record Memory(int gearIndex, long lastChangeNanos, long calmSinceNanos) {
+	record Memory(int gearIndex, long lastChangeNanos, long calmSinceNanos, boolean shedding) {
+
+		Memory(int gearIndex, long lastChangeNanos, long calmSinceNanos) {
+			this(gearIndex, lastChangeNanos, calmSinceNanos, false);
+		}
+
 	}
 
 	/**

@@ -41,9 +41,10 @@ import tools.jackson.databind.json.JsonMapper;
  * often limited by its own round trips); warm up with an unreported open-loop run at half of it, at full depth;
  * then for every load multiple, in each mode (the order rotated from level to level; {@code auto}: the governor
  * chooses, starting from full depth; {@code full}: pinned at the deepest exit; {@code shallowest}: pinned at the
- * governor's lowest gear, the shallowest exit decoded greedily with the default ladder), send requests at
- * exponentially distributed intervals for the run's length, wait for the last answers, and let the service drain
- * and idle for one governor window (so that no run inherits the last one's arrivals).
+ * governor's lowest gear, the shallowest exit decoded greedily with the default ladder), set the mode, let the
+ * service drain and idle for one governor window (so that no run inherits the last one's arrivals, and the
+ * cooldown after the change of mode is over before the load starts), then send requests at exponentially
+ * distributed intervals for the run's length and wait for the last answers.
  *
  * <p>Figures, per level and mode, over every request sent:
  * <ul>
@@ -137,16 +138,20 @@ public final class LoadBenchmark {
         int runs = levels.length * modes.size();
         double totalSeconds = minutes * 60;
         double capacitySeconds = Math.max(5, Math.min(30, totalSeconds / (runs + 1)));
-        // Idle for one governor window between runs, so that each run starts from a window free of the last
-        // run's arrivals (auto starts at full depth and sees only its own load).
+        // Idle for one governor window between runs, after setting the next run's mode, so that each run starts
+        // from a window free of the last run's arrivals (auto starts at full depth and sees only its own load) and
+        // after the cooldown that the operator's change of mode starts.
         double windowSeconds = Long.parseLong(governor.get("settings").get("window").asString().replace("ms", ""))
                 / 1e3;
         double settleSeconds = Math.max(3, windowSeconds);
         double warmUpSeconds = Math.max(5, Math.min(20, totalSeconds / (runs + 1)));
         double runSeconds = Math.max(5, (totalSeconds - capacitySeconds - warmUpSeconds - settleSeconds) / runs
                 - settleSeconds - 2);
-        this.log.printf(Locale.ROOT, "Model %s, exits %s, %d workers, objective %s; %d clips from %s%n",
-                models.get("name").asString(), depths, workers, sloText, this.clips.size(), devset);
+        List<String> ladder = new ArrayList<>();
+        governor.get("exits").forEach((exit) -> ladder.add(exit.get("depth").asInt()
+                + (exit.get("decoding").asString().equals("fast") ? " fast" : "")));
+        this.log.printf(Locale.ROOT, "Model %s, ladder %s, %d workers, objective %s; %d clips from %s%n",
+                models.get("name").asString(), ladder, workers, sloText, this.clips.size(), devset);
 
         put(Map.of("mode", "pinned", "depth", deepest));
         double[] closedLoopAndAudio = measureCapacity(4 * workers, capacitySeconds);
@@ -169,7 +174,6 @@ public final class LoadBenchmark {
         // first to exercise this client's open-loop path (its compilation runs on the service's cores).
         this.log.printf(Locale.ROOT, "Warm-up: %s%n", openLoop(0.5, "full", 0.5 * capacity, warmUpSeconds, sloNanos,
                 seed).markdown());
-        drain(settleSeconds);
 
         List<Row> rows = new ArrayList<>();
         Random random = new Random(seed);
@@ -188,10 +192,10 @@ public final class LoadBenchmark {
                         case "shallowest" -> put(pinLowest);
                         default -> throw new IllegalArgumentException("Unknown mode " + mode);
                     }
+                    drain(settleSeconds);
                     Row row = openLoop(level, mode, level * capacity, runSeconds, sloNanos, random.nextLong());
                     rows.add(row);
                     this.log.println(row.markdown());
-                    drain(settleSeconds);
                 }
             }
         }
@@ -199,8 +203,8 @@ public final class LoadBenchmark {
             put(Map.of("mode", "auto"));
         }
         PrintStream out = System.out;
-        out.printf(Locale.ROOT, "Model `%s` (exits %s), %d workers, objective p95 <= %s, full-depth capacity "
-                + "%.1f req/s, %.0f s per run, %d clips.%n%n", models.get("name").asString(), depths, workers,
+        out.printf(Locale.ROOT, "Model `%s` (ladder %s), %d workers, objective p95 <= %s, full-depth capacity "
+                + "%.1f req/s, %.0f s per run, %d clips.%n%n", models.get("name").asString(), ladder, workers,
                 sloText, capacity, runSeconds, this.clips.size());
         out.println(Row.HEADER);
         out.println(Row.RULE);

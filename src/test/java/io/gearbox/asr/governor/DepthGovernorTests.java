@@ -92,6 +92,59 @@ class DepthGovernorTests {
 		});
 	}
 
+	/**
+	 * A short queue turns a 4x spike away before its latency shows, so the governor moves on the offered load, and
+	 * its first evaluation rates the arrivals over seconds most of which came before the spike: too low.
+	 */
+	private DepthGovernor spikeBehindAShortQueue(FluidPlant plant) {
+		DepthGovernor governor = new DepthGovernor(FluidPlant.exits(), true, GovernorSettings.defaults(),
+				plant.loadProbe(), List.of(plant.utilisationSource()), this.clock);
+		governor.addListener(this.changes::add);
+		plant.load(0.3);
+		plant.seconds(governor, 30);
+		return governor;
+	}
+
+	@Test
+	void aFirstMoveOnARateStillRisingIsCorrectedAtOnceNotAfterTheCooldown() {
+		FluidPlant plant = shallowDecodingDearPlant().queueCapacity(2);
+		DepthGovernor governor = spikeBehindAShortQueue(plant);
+
+		plant.load(4);
+		plant.seconds(governor, 20);
+
+		assertThat(this.changes).hasSize(2);
+		DepthChange first = this.changes.get(0);
+		DepthChange second = this.changes.get(1);
+		assertThat(first.to()).as("the rate it saw was a third of the spike's").isEqualTo(Gear.fast(6));
+		assertThat(second.to()).isEqualTo(Gear.fast(2));
+		assertThat(second.reason()).isEqualTo(Reason.OVERLOAD);
+		assertThat(Duration.between(first.at(), second.at()))
+			.isLessThan(GovernorSettings.defaults().cooldown());
+		assertThat(plant.backlog()).as("the lowest gear keeps up").isLessThan(2);
+	}
+
+	@Test
+	void afterAnOperatorsPinTheCooldownHoldsEvenUnderOverload() {
+		FluidPlant plant = shallowDecodingDearPlant().queueCapacity(2);
+		DepthGovernor governor = spikeBehindAShortQueue(plant);
+		plant.load(4);
+		plant.seconds(governor, 10);
+		governor.pin(Gear.fast(6));
+		governor.auto();
+		this.changes.clear();
+
+		plant.seconds(governor, 2);
+		assertThat(this.changes).as("within the cooldown of the operator's change").isEmpty();
+		assertThat(governor.snapshot().state()).isEqualTo(PolicyState.COOLING_DOWN);
+
+		plant.seconds(governor, 2);
+		assertThat(this.changes).singleElement().satisfies((change) -> {
+			assertThat(change.to()).isEqualTo(Gear.fast(2));
+			assertThat(change.reason()).isEqualTo(Reason.OVERLOAD);
+		});
+	}
+
 	@Test
 	void theDefaultLadderDecodesTheShallowerHalfOfTheExitsGreedily() {
 		assertThat(DepthGovernor.ladder(List.of(12, 2, 4, 6, 8, 10), true)).containsExactly(Gear.fast(2),
