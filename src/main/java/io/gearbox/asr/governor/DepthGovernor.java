@@ -112,7 +112,8 @@ import io.gearbox.asr.governor.DepthPolicy.Observation;
  * offered load at the gear it chose above the high mark ({@link Reason#OVERLOAD}). At the start of a spike the
  * arrival rate is still rising when the first move is made, so that move can land too high; the offered load
  * is a prediction at the current gear on fresh arrivals, and going further down is no flap.
- * <li><b>Low marks</b>: {@code P <= latencySlo · latencyLowFraction} (or absent), {@code U <= utilisationLow}
+ * <li><b>Low marks</b>: no request turned away since the last change (a full queue sheds the excess while the
+ * answers it admits are fast), {@code P <= latencySlo · latencyLowFraction} (or absent), {@code U <= utilisationLow}
  * (or absent), the next deeper exit {@code d+} predicted within the goal, {@code latency(d+) <= goal}, and
  * predicted to stay half-way between the utilisation marks, {@code ρ(d+) <= (utilisationLow + utilisationHigh) / 2}
  * and {@code U · c(d+) / c(d) <= (utilisationLow + utilisationHigh) / 2}. When they have held at every evaluation
@@ -609,8 +610,10 @@ public final class DepthGovernor {
 				this.meanAudioSeconds,
 				this.p95AudioSeconds, arrivals, rejected,
 				this.signalBoard.statuses());
+		long rejectedSinceChange = (this.lastChangeNanos == DepthPolicy.NEVER) ? rejected
+				: windows.rejections.viewSince(this.lastChangeNanos, nowNanos).count();
 		return new Observation(nowNanos, decisionP95, utilisation, load, this.gears.clone(), cost,
-				estimates.measured(), predicted, predictedNow, arrivals, offered);
+				estimates.measured(), predicted, predictedNow, arrivals, offered, rejectedSinceChange);
 	}
 
 	/**

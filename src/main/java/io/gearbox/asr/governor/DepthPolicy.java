@@ -128,7 +128,12 @@ final class DepthPolicy {
 			return Decision.hold(current, PolicyState.AT_DEEPEST, "under the high marks at the deepest exit", NEVER);
 		}
 		String blocker = null;
-		if (p95.isPresent() && p95.getAsDouble() > slo * settings.latencyLowFraction()) {
+		if (observation.rejectedSinceChange() > 0) {
+			// the answers can all be fast while a full queue turns the excess away: no step up while it does
+			blocker = String.format(Locale.ROOT, "%d requests turned away since the last change",
+					observation.rejectedSinceChange());
+		}
+		else if (p95.isPresent() && p95.getAsDouble() > slo * settings.latencyLowFraction()) {
 			blocker = String.format(Locale.ROOT, "p95 %.3f s above low mark %.3f s", p95.getAsDouble(),
 					slo * settings.latencyLowFraction());
 		}
@@ -216,10 +221,13 @@ final class DepthPolicy {
 	 * @param arrivalsPerSecond requests arriving per second, served and turned away, once measurable
 	 * @param offeredLoad {@link #offeredLoad} at each exit, shallowest first; meaningful only when
 	 * {@link #offeredLoadKnown()}
+	 * @param rejectedSinceChange requests turned away in the window since the last change (in the whole window
+	 * when there was none)
 	 */
 	record Observation(long nowNanos, OptionalDouble p95LatencySeconds, OptionalDouble utilisation,
 			LoadProbe.Load load, Gear[] gears, double[] cost, boolean costsMeasured, double[] predictedSeconds,
-			double[] predictedNowSeconds, OptionalDouble arrivalsPerSecond, double[] offeredLoad) {
+			double[] predictedNowSeconds, OptionalDouble arrivalsPerSecond, double[] offeredLoad,
+			long rejectedSinceChange) {
 
 		/** Whether the offered load rests on measured costs and a measured arrival rate. */
 		boolean offeredLoadKnown() {
