@@ -41,10 +41,10 @@ import tools.jackson.databind.json.JsonMapper;
  * often limited by its own round trips); warm up with an unreported open-loop run at half of it, at full depth;
  * then for every load multiple, in each mode (the order rotated from level to level; {@code auto}: the governor
  * chooses, starting from full depth; {@code full}: pinned at the deepest exit; {@code shallowest}: pinned at the
- * governor's lowest gear, the shallowest exit decoded greedily with the default ladder), set the mode, let the
- * service drain and idle for one governor window (so that no run inherits the last one's arrivals, and the
- * cooldown after the change of mode is over before the load starts), then send requests at exponentially
- * distributed intervals for the run's length and wait for the last answers.
+ * governor's lowest gear, the shallowest exit decoded greedily with the default ladder), let the service drain and
+ * idle for one governor window (so that no run inherits the last one's arrivals), set the mode and wait out the
+ * cooldown that a change of gear starts (so that the governor's first move is not held back by it), then send
+ * requests at exponentially distributed intervals for the run's length and wait for the last answers.
  *
  * <p>Figures, per level and mode, over every request sent:
  * <ul>
@@ -138,15 +138,15 @@ public final class LoadBenchmark {
         int runs = levels.length * modes.size();
         double totalSeconds = minutes * 60;
         double capacitySeconds = Math.max(5, Math.min(30, totalSeconds / (runs + 1)));
-        // Idle for one governor window between runs, after setting the next run's mode, so that each run starts
-        // from a window free of the last run's arrivals (auto starts at full depth and sees only its own load) and
-        // after the cooldown that the operator's change of mode starts.
-        double windowSeconds = Long.parseLong(governor.get("settings").get("window").asString().replace("ms", ""))
-                / 1e3;
+        // Between runs: idle for one governor window, so that each run starts from a window free of the last run's
+        // arrivals (auto starts at full depth and sees only its own load); then set the run's mode, and wait out the
+        // cooldown that an operator's change of gear starts, plus one evaluation, before the load starts.
+        double windowSeconds = millis(governor.get("settings").get("window")) / 1e3;
         double settleSeconds = Math.max(3, windowSeconds);
+        long modeSettleMillis = millis(governor.get("settings").get("cooldown")) + 1_000;
         double warmUpSeconds = Math.max(5, Math.min(20, totalSeconds / (runs + 1)));
         double runSeconds = Math.max(5, (totalSeconds - capacitySeconds - warmUpSeconds - settleSeconds) / runs
-                - settleSeconds - 2);
+                - settleSeconds - modeSettleMillis / 1e3 - 2);
         List<String> ladder = new ArrayList<>();
         governor.get("exits").forEach((exit) -> ladder.add(exit.get("depth").asInt()
                 + (exit.get("decoding").asString().equals("fast") ? " fast" : "")));
@@ -183,6 +183,7 @@ public final class LoadBenchmark {
                 List<String> order = new ArrayList<>(modes);
                 java.util.Collections.rotate(order, -i); // no mode always runs first after a pause
                 for (String mode : order) {
+                    drain(settleSeconds);
                     switch (mode) {
                         case "auto" -> {
                             put(Map.of("mode", "pinned", "depth", deepest));
@@ -192,7 +193,7 @@ public final class LoadBenchmark {
                         case "shallowest" -> put(pinLowest);
                         default -> throw new IllegalArgumentException("Unknown mode " + mode);
                     }
-                    drain(settleSeconds);
+                    Thread.sleep(modeSettleMillis);
                     Row row = openLoop(level, mode, level * capacity, runSeconds, sloNanos, random.nextLong());
                     rows.add(row);
                     this.log.println(row.markdown());
@@ -313,6 +314,11 @@ public final class LoadBenchmark {
                 (ended - end) / 1e9, outcomes.stream().filter(o -> o.status() == 0).count(),
                 slowest == null ? 0 : slowest.latencyNanos() / 1e9, slowest == null ? "-" : slowest.status());
         return Row.of(level, mode, rate, sent, List.copyOf(outcomes), sloNanos);
+    }
+
+    /** A duration as the governor's view shows it, {@code "3000ms"}, in milliseconds. */
+    private static long millis(JsonNode duration) {
+        return Long.parseLong(duration.asString().replace("ms", ""));
     }
 
     /** Waits until the service holds no work, then idles a little more. */
