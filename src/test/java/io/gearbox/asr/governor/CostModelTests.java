@@ -44,15 +44,19 @@ class CostModelTests {
 		assertThat(estimates.cost(1)).isCloseTo(0.015, within(1e-9));
 	}
 
+	/** A request of 4 s of audio, no queueing, no front end reported, served in {@code serviceNanos}. */
+	private void serveFourSeconds(int depth, Gear.Decoding decoding, long serviceNanos, long decodingNanos) {
+		this.model.record(new RequestSample(depth, decoding, 4.0, 0, serviceNanos, 0, decodingNanos, serviceNanos),
+				0);
+	}
+
 	@Test
 	void decodingTimeCountsAgainstItsDecoderNotTheExit() {
 		for (int i = 0; i < 50; i++) {
 			// 4 s at depth 12: 0.2 s of service, of which 0.08 s decoding with the full decoder
-			this.model.record(new RequestSample(12, Gear.Decoding.FULL, 4.0, 0, 200_000_000L, 0, 80_000_000L,
-					200_000_000L), 0);
+			serveFourSeconds(12, Gear.Decoding.FULL, 200_000_000L, 80_000_000L);
 		}
-		this.model.record(new RequestSample(12, Gear.Decoding.FAST, 4.0, 0, 120_400_000L, 0, 400_000L,
-				120_400_000L), 0);
+		serveFourSeconds(12, Gear.Decoding.FAST, 120_400_000L, 400_000L);
 
 		CostModel.Estimates estimates = this.model.estimates();
 		assertThat(estimates.cost(2)).isCloseTo(0.03, within(1e-9));
@@ -62,12 +66,10 @@ class CostModelTests {
 
 	@Test
 	void eachExitLearnsItsOwnDecoderCostAndAnUnmeasuredOneBorrowsTheNearestExits() {
-		// The beam search keeps more prefixes alive on a shallow exit's flatter output: three times the cost.
+		// The beam search keeps more prefixes alive on a shallow exit's flatter output: here three times the cost.
 		for (int i = 0; i < 50; i++) {
-			this.model.record(new RequestSample(12, Gear.Decoding.FULL, 4.0, 0, 200_000_000L, 0, 80_000_000L,
-					200_000_000L), 0);
-			this.model.record(new RequestSample(2, Gear.Decoding.FULL, 4.0, 0, 300_000_000L, 0, 240_000_000L,
-					300_000_000L), 0);
+			serveFourSeconds(12, Gear.Decoding.FULL, 200_000_000L, 80_000_000L);
+			serveFourSeconds(2, Gear.Decoding.FULL, 300_000_000L, 240_000_000L);
 		}
 
 		CostModel.Estimates estimates = this.model.estimates();

@@ -92,9 +92,19 @@ class DepthGovernorTests {
 		});
 	}
 
+	/** Thirty calm seconds at 0.3x, served at full depth, then a minute at {@code load} times its capacity. */
+	private static void calmThenSpike(FluidPlant plant, DepthGovernor governor, double load) {
+		plant.load(0.3);
+		plant.seconds(governor, 30);
+		assertThat(governor.gear()).isEqualTo(Gear.full(12));
+		plant.load(load);
+		plant.seconds(governor, 60);
+	}
+
 	/**
 	 * A short queue turns a 4x spike away before its latency shows, so the governor moves on the offered load, and
-	 * its first evaluation rates the arrivals over seconds most of which came before the spike: too low.
+	 * its first evaluation rates the arrivals over seconds most of which came before the spike: too low. Returns
+	 * after thirty calm seconds, with the spike set to start.
 	 */
 	private DepthGovernor spikeBehindAShortQueue(FluidPlant plant) {
 		DepthGovernor governor = new DepthGovernor(FluidPlant.exits(), true, GovernorSettings.defaults(),
@@ -102,6 +112,7 @@ class DepthGovernorTests {
 		governor.addListener(this.changes::add);
 		plant.load(0.3);
 		plant.seconds(governor, 30);
+		plant.load(4);
 		return governor;
 	}
 
@@ -109,8 +120,6 @@ class DepthGovernorTests {
 	void aFirstMoveOnARateStillRisingIsCorrectedAtOnceNotAfterTheCooldown() {
 		FluidPlant plant = shallowDecodingDearPlant().queueCapacity(2);
 		DepthGovernor governor = spikeBehindAShortQueue(plant);
-
-		plant.load(4);
 		plant.seconds(governor, 20);
 
 		assertThat(this.changes).hasSize(2);
@@ -128,7 +137,6 @@ class DepthGovernorTests {
 	void afterAnOperatorsPinTheCooldownHoldsEvenUnderOverload() {
 		FluidPlant plant = shallowDecodingDearPlant().queueCapacity(2);
 		DepthGovernor governor = spikeBehindAShortQueue(plant);
-		plant.load(4);
 		plant.seconds(governor, 10);
 		governor.pin(Gear.fast(6));
 		governor.auto();
@@ -177,12 +185,7 @@ class DepthGovernorTests {
 		DepthGovernor governor = new DepthGovernor(FluidPlant.exits(), true, GovernorSettings.defaults(),
 				plant.loadProbe(), List.of(plant.utilisationSource()), this.clock);
 		governor.addListener(this.changes::add);
-		plant.load(0.3);
-		plant.seconds(governor, 30);
-		assertThat(governor.gear()).isEqualTo(Gear.full(12));
-
-		plant.load(2.5);
-		plant.seconds(governor, 60);
+		calmThenSpike(plant, governor, 2.5);
 
 		// one jump, to exit 6 decoded greedily: it serves 2.5x at an offered load of 0.87, under the high mark, where
 		// exits 2 and 4 with the full decoder would be at 3.2 and 3.4
@@ -206,12 +209,7 @@ class DepthGovernorTests {
 		FluidPlant plant = decoderBoundPlant();
 		DepthGovernor governor = withFastGear(plant);
 		assertThat(governor.gears()).first().isEqualTo(Gear.fast(2));
-		plant.load(0.3);
-		plant.seconds(governor, 30);
-		assertThat(governor.gear()).isEqualTo(Gear.full(12));
-
-		plant.load(2.5);
-		plant.seconds(governor, 60);
+		calmThenSpike(plant, governor, 2.5);
 
 		assertThat(governor.gear()).isEqualTo(Gear.fast(2));
 		assertThat(plant.backlog()).as("the fast gear keeps up").isLessThan(1);
