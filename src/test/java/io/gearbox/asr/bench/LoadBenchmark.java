@@ -38,7 +38,8 @@ import tools.jackson.databind.json.JsonMapper;
  * capacity (requests per second) at the deepest exit, pinned: the larger of what a closed loop of
  * {@code 4 x workers} clients completes and {@code arrivals / offered load} at the deepest exit as the governor
  * measured them meanwhile, the rate that would keep the workers exactly busy (a closed loop on the same machine is
- * often limited by its own round trips); warm up with an unreported open-loop run at half of it, at full depth;
+ * often limited by its own round trips); warm up with unreported open-loop runs at half of it, at full depth and
+ * at the lowest gear;
  * then for every load multiple, in each mode (the order rotated from level to level; {@code auto}: the governor
  * chooses, starting from full depth; {@code full}: pinned at the deepest exit; {@code shallowest}: pinned at the
  * governor's lowest gear, the shallowest exit decoded greedily with the default ladder), let the service drain and
@@ -145,7 +146,7 @@ public final class LoadBenchmark {
         double settleSeconds = Math.max(3, windowSeconds);
         long modeSettleMillis = millis(governor.get("settings").get("cooldown")) + 1_000;
         double warmUpSeconds = Math.max(5, Math.min(20, totalSeconds / (runs + 1)));
-        double runSeconds = Math.max(5, (totalSeconds - capacitySeconds - warmUpSeconds - settleSeconds) / runs
+        double runSeconds = Math.max(5, (totalSeconds - capacitySeconds - 2 * warmUpSeconds - settleSeconds) / runs
                 - settleSeconds - modeSettleMillis / 1e3 - 2);
         List<String> ladder = new ArrayList<>();
         governor.get("exits").forEach((exit) -> ladder.add(exit.get("depth").asInt()
@@ -170,10 +171,16 @@ public final class LoadBenchmark {
                 + "using %.2f%n", closedLoop, 4 * workers, capacitySeconds, fromBusyTime, arrivals, offered, meanAudio,
                 capacity);
         drain(settleSeconds);
-        // An unreported open-loop run at half the capacity, pinned at full depth, so that no measured run is the
-        // first to exercise this client's open-loop path (its compilation runs on the service's cores).
+        // Unreported open-loop runs at half the capacity, pinned at full depth and then at the lowest gear, so that
+        // no measured run is the first to exercise this client's open-loop path or the service's code for either
+        // end of the ladder: just-in-time compilation runs on the same cores. (Twice an auto run at 2x that came
+        // first after a warm-up at full depth alone collapsed, 0.1% and 27% on time, while the lowest gear pinned
+        // after it kept 81-82%; compilation during a spike's first seconds is one suspect.)
         this.log.printf(Locale.ROOT, "Warm-up: %s%n", openLoop(0.5, "full", 0.5 * capacity, warmUpSeconds, sloNanos,
                 seed).markdown());
+        put(pinLowest);
+        this.log.printf(Locale.ROOT, "Warm-up: %s%n", openLoop(0.5, "shallowest", 0.5 * capacity, warmUpSeconds,
+                sloNanos, seed + 1).markdown());
 
         List<Row> rows = new ArrayList<>();
         Random random = new Random(seed);
