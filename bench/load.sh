@@ -7,7 +7,8 @@
 # DEVSET: a folder of WAV files with transcripts.tsv (<file>\t<text>); default models/gearbox-en/devset.
 # Options go to the benchmark: --minutes 10 --levels 0.5,1,2,3,4 --modes auto,full,shallowest --slo 1s ...
 # Environment: ASR_MODEL_PATH (default models/gearbox-en), PORT (default 18080), MVN_FLAGS (e.g. -o),
-# SERVICE_ARGS (extra --asr.* arguments for the service, e.g. "--asr.recognition.workers=2").
+# SERVICE_ARGS (extra --asr.* arguments for the service, e.g. "--asr.recognition.workers=2"), JAVA_OPTS (the
+# service's JVM options, e.g. "-XX:StartFlightRecording=filename=target/service.jfr,settings=profile").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,7 +22,7 @@ log=target/bench-service.log
 ./mvnw -q ${MVN_FLAGS:-} package -DskipTests -Dsmoke.skip
 ./mvnw -q ${MVN_FLAGS:-} test-compile -Dsmoke.skip
 
-java -jar target/gearbox-asr-0.1.0-SNAPSHOT.jar --server.port="$port" --asr.model.path="$model" \
+java ${JAVA_OPTS:-} -jar target/gearbox-asr-0.1.0-SNAPSHOT.jar --server.port="$port" --asr.model.path="$model" \
     --asr.admin.token="$token" ${SERVICE_ARGS:-} >"$log" 2>&1 &
 service=$!
 trap 'kill "$service" 2>/dev/null; wait "$service" 2>/dev/null || true' EXIT

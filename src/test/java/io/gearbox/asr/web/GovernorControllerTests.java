@@ -22,6 +22,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webflux.test.autoconfigure.WebFluxTest;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.FilterType;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -31,7 +33,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@WebFluxTest(controllers = GovernorController.class, properties = "asr.admin.token=s3cret")
+@WebFluxTest(controllers = GovernorController.class, properties = "asr.admin.token=s3cret",
+        excludeFilters = @ComponentScan.Filter(type = FilterType.ASSIGNABLE_TYPE, classes = AdmissionFilter.class))
 @Import({ WebSliceConfiguration.class, GovernorControllerTests.GovernorSlice.class })
 @DirtiesContext(classMode = ClassMode.AFTER_EACH_TEST_METHOD) // pins and settings changes must not leak between tests
 class GovernorControllerTests {

@@ -4,13 +4,16 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webflux.test.autoconfigure.WebFluxTest;
+import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.FilterType;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** Without {@code asr.admin.token} the PUT is disabled (403 {@code admin_disabled}); the GET still answers. */
-@WebFluxTest(controllers = GovernorController.class)
+@WebFluxTest(controllers = GovernorController.class,
+        excludeFilters = @ComponentScan.Filter(type = FilterType.ASSIGNABLE_TYPE, classes = AdmissionFilter.class))
 @Import({ WebSliceConfiguration.class, GovernorControllerTests.GovernorSlice.class })
 class GovernorControllerWithoutTokenTests {
 

@@ -26,6 +26,7 @@ import org.springframework.web.reactive.function.BodyInserters;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.BDDMockito.given;
+import static org.mockito.BDDMockito.willThrow;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 
@@ -188,6 +189,22 @@ class TranscriptionControllerTests {
         post(form()).expectStatus().isEqualTo(503)
             .expectHeader().valueEquals(HttpHeaders.RETRY_AFTER, "2")
             .expectBody().jsonPath("$.code").isEqualTo("overloaded");
+    }
+
+    @Test
+    void aFullQueueTurnsTheRequestAwayBeforeItsFormIsRead() {
+        willThrow(new OverloadedException(8, Duration.ofSeconds(2))).given(this.recognizer)
+            .rejectEarly(any(DepthRequest.class));
+        // not a form at all: read, it would be a 400; the admission filter answers before anything reads it
+        this.client.post().uri("/v1/audio/transcriptions")
+            .contentType(MediaType.parseMediaType("multipart/form-data; boundary=gearbox"))
+            .bodyValue("this is not a multipart body")
+            .exchange()
+            .expectStatus().isEqualTo(503)
+            .expectHeader().valueEquals(HttpHeaders.RETRY_AFTER, "2")
+            .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+            .expectBody().jsonPath("$.code").isEqualTo("overloaded");
+        verify(this.recognizer, never()).recognize(any());
     }
 
     @Test
