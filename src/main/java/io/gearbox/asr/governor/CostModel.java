@@ -266,10 +266,11 @@ final class CostModel {
 	 */
 	private double decoderEstimate(int e, int d) {
 		for (int distance = 0; distance < this.depths.length; distance++) {
-			for (int i : new int[] { e - distance, e + distance }) {
-				if (i >= 0 && i < this.depths.length && this.decoderSamples[i][d] > 0) {
-					return this.decoderCost[i][d];
-				}
+			if (e - distance >= 0 && this.decoderSamples[e - distance][d] > 0) {
+				return this.decoderCost[e - distance][d];
+			}
+			if (e + distance < this.depths.length && this.decoderSamples[e + distance][d] > 0) {
+				return this.decoderCost[e + distance][d];
 			}
 		}
 		return 0;

@@ -457,17 +457,22 @@ public final class DepthGovernor {
 	 */
 	public void pin(int depth) {
 		requireExit(depth);
+		pin(highestGearAt(depth).orElseThrow(() -> new IllegalArgumentException(
+				"no gear serves exit " + depth + "; the gears are " + Arrays.toString(this.gears))));
+	}
+
+	/**
+	 * The ladder's highest gear at exit {@code depth}: the full decoder where the ladder has it there, else the
+	 * greedy one; empty when no gear serves that exit.
+	 */
+	public Optional<Gear> highestGearAt(int depth) {
 		Gear highest = null;
 		for (Gear candidate : this.gears) {
 			if (candidate.depth() == depth) {
 				highest = candidate;
 			}
 		}
-		if (highest == null) {
-			throw new IllegalArgumentException(
-					"no gear serves exit " + depth + "; the gears are " + Arrays.toString(this.gears));
-		}
-		pin(highest);
+		return Optional.ofNullable(highest);
 	}
 
 	/** Pins the default gear until {@link #auto()}. */

@@ -105,7 +105,9 @@ class GovernorController {
         if (decoding != null && depth == null) {
             throw new InvalidRequestException("'decoding' goes with 'depth'");
         }
-        Gear gear = (depth == null) ? null : (decoding != null) ? new Gear(depth, decoding) : highestGear(depth);
+        // without a decoding, the ladder's gear at that exit; an exit no gear serves is turned away just below
+        Gear gear = (depth == null) ? null : (decoding != null) ? new Gear(depth, decoding)
+                : this.governor.highestGearAt(depth).orElse(Gear.full(depth));
         if (gear != null && !this.governor.gears().contains(gear)) {
             throw new InvalidRequestException("Gear '" + gear + "' is not on the ladder; the gears are "
                     + this.governor.gears().stream().map(Gear::toString).toList());
@@ -120,20 +122,6 @@ class GovernorController {
         else if ("auto".equals(mode)) {
             this.governor.auto();
         }
-    }
-
-    /**
-     * The ladder's highest gear at exit {@code depth} (the full decoder where it has one), or, when no gear serves
-     * that exit, the exit with the full decoder, which the caller turns away as not on the ladder.
-     */
-    private Gear highestGear(int depth) {
-        Gear highest = Gear.full(depth);
-        for (Gear gear : this.governor.gears()) {
-            if (gear.depth() == depth) {
-                highest = gear;
-            }
-        }
-        return highest;
     }
 
     private GovernorSettings settings(Map<String, Object> fields) {

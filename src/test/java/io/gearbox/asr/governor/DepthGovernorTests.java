@@ -160,9 +160,13 @@ class DepthGovernorTests {
 		assertThat(DepthGovernor.ladder(List.of(2, 4), true)).containsExactly(Gear.fast(2), Gear.full(4));
 		assertThat(DepthGovernor.ladder(List.of(12), true)).containsExactly(Gear.fast(12), Gear.full(12));
 		assertThat(DepthGovernor.ladder(List.of(4, 2), false)).containsExactly(Gear.full(2), Gear.full(4));
-		assertThat(new DepthGovernor(FluidPlant.exits(), true, GovernorSettings.defaults(),
-				new FluidPlant(this.clock).loadProbe(), List.of(), this.clock).gears())
-			.isEqualTo(DepthGovernor.ladder(List.of(2, 4, 6, 8, 10, 12), true));
+		DepthGovernor governor = new DepthGovernor(FluidPlant.exits(), true, GovernorSettings.defaults(),
+				new FluidPlant(this.clock).loadProbe(), List.of(), this.clock);
+		assertThat(governor.gears()).isEqualTo(DepthGovernor.ladder(List.of(2, 4, 6, 8, 10, 12), true));
+		// what pinning an exit without naming its decoding serves
+		assertThat(governor.highestGearAt(2)).contains(Gear.fast(2));
+		assertThat(governor.highestGearAt(6)).contains(Gear.full(6));
+		assertThat(governor.highestGearAt(3)).isEmpty();
 	}
 
 	@Test

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.Random;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * A small fluid model of the service for the governor's tests: requests of {@link #AUDIO_SECONDS} arrive at a
@@ -53,7 +54,7 @@ final class FluidPlant {
 
 	private double fullDecoderCost;
 
-	private java.util.function.IntToDoubleFunction fullDecoderFactor = (depth) -> 1;
+	private IntToDoubleFunction fullDecoderFactor = (depth) -> 1;
 
 	private double frontEndCost;
 
@@ -106,7 +107,7 @@ final class FluidPlant {
 	 * Multiplies the full decoder's cost by {@code factor(depth)} at each exit, as a beam search costs more on a
 	 * shallow exit's flatter output; the load multiples stay relative to the deepest exit's.
 	 */
-	FluidPlant fullDecoderFactor(java.util.function.IntToDoubleFunction factor) {
+	FluidPlant fullDecoderFactor(IntToDoubleFunction factor) {
 		this.fullDecoderFactor = factor;
 		return this;
 	}
