@@ -12,12 +12,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.StringJoiner;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -26,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -53,6 +57,8 @@ import tools.jackson.databind.json.JsonMapper;
  * queueing) to the full answer; p50/p95/p99 over answered requests;</li>
  * <li>within SLO: answered with 200 within the objective, as a share of all requests sent (503s and failures count
  * as late);</li>
+ * <li>answers on time: the share of the 200s that came within the objective (a 503 with {@code Retry-After} is the
+ * service declining work it cannot do in time; this is how many of the answers it gave kept the promise);</li>
  * <li>WER: word error rate of the answers (200s) against the transcripts: total word edits over total reference
  * words, both lower-cased with whitespace normalised;</li>
  * <li>effective accuracy (after Model-Switching, HotCloud 2020): the mean over all requests sent of
@@ -61,6 +67,8 @@ import tools.jackson.databind.json.JsonMapper;
  * <li>mean depth of the answers, the share of them decoded greedily (the governor's greedy gears), and the number
  * of 503s.</li>
  * </ul>
+ * Each run also logs a second-by-second timeline (share on time, the gear that answered most) of the requests due in
+ * each second.
  *
  * <p>Options ({@code --name value}): {@code --url} (default {@code http://localhost:8080}), {@code --token} (the
  * operators' bearer token, required), {@code --devset} (a folder of WAV files and {@code transcripts.tsv} with lines
@@ -295,10 +303,10 @@ public final class LoadBenchmark {
                 .handle((response, failure) -> {
                     long latency = System.nanoTime() - dueAt;
                     if (failure != null) {
-                        outcomes.add(new Outcome(0, latency, 0, false, Double.NaN, 0, 0));
+                        outcomes.add(new Outcome(dueAt - start, 0, latency, 0, false, Double.NaN, 0, 0));
                     }
                     else {
-                        outcomes.add(Outcome.of(response, latency, clip));
+                        outcomes.add(Outcome.of(dueAt - start, response, latency, clip));
                     }
                     return null;
                 }));
@@ -320,7 +328,33 @@ public final class LoadBenchmark {
                 + "connection error); the slowest took %.1f s (status %s)%n", level, mode, sendLag / 1e6,
                 (ended - end) / 1e9, outcomes.stream().filter(o -> o.status() == 0).count(),
                 slowest == null ? 0 : slowest.latencyNanos() / 1e9, slowest == null ? "-" : slowest.status());
+        this.log.printf(Locale.ROOT, "%.1fx %s, second by second (of the requests due in it: the share on time, "
+                + "the gear that answered most): %s%n", level, mode, timeline(outcomes, sloNanos));
         return Row.of(level, mode, rate, sent, List.copyOf(outcomes), sloNanos);
+    }
+
+    /**
+     * One entry per second of the schedule, {@code "97% 12"} or {@code "40% 2f"} (f: greedy): how a run went from its
+     * first second, where a whole run's share hides a slow start.
+     */
+    static String timeline(Collection<Outcome> outcomes, long sloNanos) {
+        Map<Long, List<Outcome>> seconds = new TreeMap<>();
+        outcomes.forEach((o) -> seconds.computeIfAbsent(o.dueNanos() / 1_000_000_000L, (s) -> new ArrayList<>())
+            .add(o));
+        StringJoiner line = new StringJoiner(" | ");
+        seconds.values().forEach((due) -> {
+            long onTime = due.stream().filter((o) -> o.status() == 200 && o.latencyNanos() <= sloNanos).count();
+            String gear = due.stream()
+                .filter((o) -> o.status() == 200)
+                .collect(Collectors.groupingBy((o) -> o.depth() + (o.fast() ? "f" : ""), Collectors.counting()))
+                .entrySet()
+                .stream()
+                .max(Map.Entry.comparingByValue())
+                .map(Map.Entry::getKey)
+                .orElse("-");
+            line.add(String.format(Locale.ROOT, "%.0f%% %s", 100.0 * onTime / due.size(), gear));
+        });
+        return line.toString();
     }
 
     /** A duration as the governor's view shows it, {@code "3000ms"}, in milliseconds. */
@@ -416,19 +450,19 @@ public final class LoadBenchmark {
     }
 
     /** One request's fate; {@code status} 0 when it failed without an answer. */
-    record Outcome(int status, long latencyNanos, int depth, boolean fast, double wer, int edits,
+    record Outcome(long dueNanos, int status, long latencyNanos, int depth, boolean fast, double wer, int edits,
             int referenceWords) {
 
-        static Outcome of(HttpResponse<String> response, long latencyNanos, Clip clip) {
+        static Outcome of(long dueNanos, HttpResponse<String> response, long latencyNanos, Clip clip) {
             if (response.statusCode() != 200) {
-                return new Outcome(response.statusCode(), latencyNanos, 0, false, Double.NaN, 0, 0);
+                return new Outcome(dueNanos, response.statusCode(), latencyNanos, 0, false, Double.NaN, 0, 0);
             }
             JsonNode body = JSON.readTree(response.body());
             List<String> hypothesis = WordErrors.words(body.get("text").asString());
             int edits = WordErrors.distance(clip.words(), hypothesis);
             int reference = clip.words().size();
             double wer = (reference > 0) ? (double) edits / reference : (hypothesis.isEmpty() ? 0 : 1);
-            return new Outcome(200, latencyNanos, body.get("depth").asInt(),
+            return new Outcome(dueNanos, 200, latencyNanos, body.get("depth").asInt(),
                     body.get("decoding").asString().equals("fast"), wer, edits, reference);
         }
 
@@ -436,12 +470,13 @@ public final class LoadBenchmark {
 
     /** One line of the table. */
     record Row(double level, String mode, double rate, int sent, int answered, int rejected, double p50, double p95,
-            double p99, double withinSlo, double wer, double effectiveAccuracy, double meanDepth, double fastShare) {
+            double p99, double withinSlo, double answersOnTime, double wer, double effectiveAccuracy, double meanDepth,
+            double fastShare) {
 
         static final String HEADER = "| load | mode | offered req/s | sent | p50 ms | p95 ms | p99 ms | within SLO | "
-                + "WER | effective accuracy | mean depth | fast decoding | 503s |";
+                + "answers on time | WER | effective accuracy | mean depth | fast decoding | 503s |";
 
-        static final String RULE = "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
+        static final String RULE = "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
 
         static Row of(double level, String mode, double rate, int sent, List<Outcome> outcomes, long sloNanos) {
             long[] latencies = outcomes.stream().filter((o) -> o.status() == 200).mapToLong(Outcome::latencyNanos)
@@ -462,7 +497,7 @@ public final class LoadBenchmark {
             int total = Math.max(1, sent);
             return new Row(level, mode, rate, sent, answered, rejected, percentile(latencies, 50),
                     percentile(latencies, 95), percentile(latencies, 99), (double) onTime / total,
-                    (words > 0) ? (double) edits / words : Double.NaN, effective / total, meanDepth, fastShare);
+                    (answered > 0) ? (double) onTime / answered : Double.NaN, (words > 0) ? (double) edits / words : Double.NaN, effective / total, meanDepth, fastShare);
         }
 
         private static double percentile(long[] sorted, double p) {
@@ -475,9 +510,10 @@ public final class LoadBenchmark {
 
         String markdown() {
             return String.format(Locale.ROOT,
-                    "| %.1fx | %s | %.1f | %d | %.0f | %.0f | %.0f | %.1f%% | %.1f%% | %.1f%% | %.2f | %.0f%% | %d |",
-                    this.level, this.mode, this.rate, this.sent, this.p50, this.p95, this.p99, 100 * this.withinSlo,
-                    100 * this.wer, 100 * this.effectiveAccuracy, this.meanDepth, 100 * this.fastShare, this.rejected);
+                    "| %.1fx | %s | %.1f | %d | %.0f | %.0f | %.0f | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.2f | %.0f%% "
+                    + "| %d |", this.level, this.mode, this.rate, this.sent, this.p50, this.p95, this.p99,
+                    100 * this.withinSlo, 100 * this.answersOnTime, 100 * this.wer, 100 * this.effectiveAccuracy,
+                    this.meanDepth, 100 * this.fastShare, this.rejected);
         }
 
     }
