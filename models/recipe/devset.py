@@ -33,7 +33,7 @@ def main():
         for split, (name, words) in chosen:
             src = os.path.normpath(os.path.join(a.work, split if split != "an4" else "", name))
             dst = f"{split.replace('dev_', '')}-{os.path.basename(name)[:-4]}.flac"
-            subprocess.run(["sox", src, "-r", "16000", "-b", "16", os.path.join(a.out, dst)], check=True)
+            subprocess.run(["sox", "-R", src, "-r", "16000", "-b", "16", os.path.join(a.out, dst)], check=True)
             tsv.write(f"{dst}\t{words}\n")
     print(f"{len(chosen)} clips in {a.out}")
 
