@@ -1,4 +1,4 @@
-"""Two quick checks behind figures in the model card, on this machine and this data.
+"""Quick checks behind figures and choices in the model card, on this machine and this data.
 
   python3 diagnose.py step               seconds per training step of the 12-layer model (one batch of 4000
                                          frames, all six exits, one thread): about 0.15-0.2 s with OpenBLAS; with
@@ -9,6 +9,10 @@
                                          exit of work/full.pt and in each baseline on the held-out sentences,
                                          the character error rate, and the word error rate on the half of the
                                          sentences with fewer and with more BPE pieces per output frame
+  python3 diagnose.py tune A B ...       greedy WER and CTC loss of every exit of the checkpoints work/A.pt,
+                                         work/B.pt, ... on the tuning set (work/tune_synth: held-out sentences
+                                         that are in no development set), how the recipe chooses between training
+                                         variants without looking at the development sets
 """
 import argparse
 import glob
@@ -125,19 +129,33 @@ def errors(work):
                   f"{n / words:.1%} | {cer:.1%} | {wer_of[0]:.1%} | {wer_of[1]:.1%} |")
 
 
+def tune(work, names):
+    sp = spm.SentencePieceProcessor(model_file=os.path.join(work, "bpe.model"))
+    split = train.load_split(work, "tune_synth")
+    print(f"tuning set: {len(split['texts'])} utterances; greedy WER (CTC loss) per exit")
+    for name in names:
+        net, ckpt = export.load_checkpoint(os.path.join(work, name + ".pt"))
+        exits = [2, 4, 6, 8, 10, 12] if len(net.layers) == 12 else [len(net.layers)]
+        res = train.evaluate(net, split, sp, exits)
+        print(f"{name} (step {ckpt['step']}): " + ", ".join(f"{d}: {w:.1%} ({l:.1f})" for d, (w, l) in res.items()))
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--work", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "work"))
-    p.add_argument("check", choices=["step", "ratio", "errors"])
-    p.add_argument("vocab_sizes", nargs="*", type=int, default=[128])
+    p.add_argument("check", choices=["step", "ratio", "errors", "tune"])
+    p.add_argument("args", nargs="*", help="ratio: vocabulary sizes (default 128); tune: checkpoint names")
     a = p.parse_args()
     if a.check == "step":
         print(f"{step_seconds():.3f} s per training step (1 thread)")
     elif a.check == "errors":
         torch.set_num_threads(1)
         errors(a.work)
+    elif a.check == "tune":
+        torch.set_num_threads(1)
+        tune(a.work, a.args or ["full"])
     else:
-        for v in a.vocab_sizes:
+        for v in [int(v) for v in a.args] or [128]:
             mean, p90, top = pieces_per_frame(a.work, v)
             print(f"{v} pieces: {mean:.2f} per output frame on average, p90 {p90:.2f}, max {top:.2f}")
 

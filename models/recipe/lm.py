@@ -72,8 +72,8 @@ def main():
     p.add_argument("--model", default=os.path.join(here, "..", "gearbox-en"))
     p.add_argument("--order", type=int, default=3)
     p.add_argument("--seed", type=int, default=1, help="the seed synth.py split the text with")
-    p.add_argument("--weight", type=float, default=0.6, help="the LM's weight in the beam search's score")
-    p.add_argument("--word-bonus", type=float, default=2.5, help="added to the score per word (natural log)")
+    p.add_argument("--weight", type=float, default=0.5, help="the LM's weight in the beam search's score")
+    p.add_argument("--word-bonus", type=float, default=2.0, help="added to the score per word (natural log)")
     a = p.parse_args()
     os.makedirs(a.work, exist_ok=True)
     lines = text.split(seed=a.seed).lm

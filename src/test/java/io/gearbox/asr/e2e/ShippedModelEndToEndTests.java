@@ -87,8 +87,8 @@ class ShippedModelEndToEndTests {
             .jsonPath("$.decoding.beamWidth").isEqualTo(16)
             .jsonPath("$.decoding.languageModel.order").isEqualTo(3)
             .jsonPath("$.decoding.languageModel.words").isNumber()
-            .jsonPath("$.decoding.languageModel.weight").isEqualTo(0.6)
-            .jsonPath("$.decoding.languageModel.wordBonus").isEqualTo(2.5);
+            .jsonPath("$.decoding.languageModel.weight").isEqualTo(0.5)
+            .jsonPath("$.decoding.languageModel.wordBonus").isEqualTo(2.0);
     }
 
     @Test
