@@ -245,11 +245,6 @@ final class DepthPolicy {
 	 * @param shedding whether the last change was the policy's own move to a lower gear (not a pin, not a recovery)
 	 */
 	record Memory(int gearIndex, long lastChangeNanos, long calmSinceNanos, boolean shedding) {
-
-		Memory(int gearIndex, long lastChangeNanos, long calmSinceNanos) {
-			this(gearIndex, lastChangeNanos, calmSinceNanos, false);
-		}
-
 	}
 
 	/**

@@ -1,6 +1,6 @@
 package io.gearbox.asr.web;
 
-import java.util.Map;
+import java.util.Set;
 
 import io.gearbox.asr.recognition.DepthRequest;
 import io.gearbox.asr.recognition.OverloadedException;
@@ -28,9 +28,8 @@ import org.springframework.web.server.WebFilterChain;
 @Order(Ordered.HIGHEST_PRECEDENCE + 20) // after UploadLimitFilter, inside the HTTP server observation
 class AdmissionFilter implements WebFilter {
 
-    /** The recognition routes, and the endpoint tag each carries in the request metrics. */
-    private static final Map<String, String> ROUTES = Map.of("/v1/recognize", "recognize", "/v1/audio/transcriptions",
-            "transcriptions");
+    /** The endpoints that recognise speech, by {@link WebAttributes#endpointOf} name. */
+    private static final Set<String> RECOGNITION = Set.of("recognize", "transcriptions");
 
     private final Recognizer recognizer;
 
@@ -43,15 +42,15 @@ class AdmissionFilter implements WebFilter {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        String endpoint = ROUTES.get(exchange.getRequest().getPath().pathWithinApplication().value());
-        if (endpoint == null || exchange.getRequest().getMethod() != HttpMethod.POST) {
+        String endpoint = WebAttributes.endpointOf(exchange.getRequest().getPath().pathWithinApplication().value());
+        boolean recognition = endpoint != null && RECOGNITION.contains(endpoint);
+        if (!recognition || exchange.getRequest().getMethod() != HttpMethod.POST) {
             return chain.filter(exchange);
         }
         try {
             this.recognizer.rejectEarly(DepthRequest.auto());
         }
         catch (OverloadedException ex) {
-            exchange.getAttributes().put(WebAttributes.ENDPOINT, endpoint);
             return this.problems.handle(exchange, ex);
         }
         return chain.filter(exchange);

@@ -55,7 +55,6 @@ class GovernorController {
 
     @GetMapping(path = "/v1/governor", produces = MediaType.APPLICATION_JSON_VALUE)
     GovernorView governor(ServerWebExchange exchange) {
-        exchange.getAttributes().put(WebAttributes.ENDPOINT, "governor");
         // A failing signal's message can name files and libraries of the host: only operators see it.
         return GovernorView.of(this.governor.snapshot(), this.adminToken.permits(exchange.getRequest().getHeaders()));
     }
@@ -63,7 +62,6 @@ class GovernorController {
     @PutMapping(path = "/v1/governor", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
     Mono<GovernorView> update(ServerWebExchange exchange, @RequestBody Mono<Map<String, Object>> body) {
-        exchange.getAttributes().put(WebAttributes.ENDPOINT, "governor");
         return Mono.defer(() -> {
             this.adminToken.check(exchange.getRequest().getHeaders());
             return body.map((fields) -> {

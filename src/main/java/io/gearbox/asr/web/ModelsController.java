@@ -11,7 +11,6 @@ import io.gearbox.asr.recognition.Recognizer;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.server.ServerWebExchange;
 
 /**
  * {@code GET /v1/models}: the served model and its open exits, with an OpenAI-style {@code data} list.
@@ -29,8 +28,7 @@ class ModelsController {
     }
 
     @GetMapping(path = "/v1/models", produces = MediaType.APPLICATION_JSON_VALUE)
-    ModelsResponse models(ServerWebExchange exchange) {
-        exchange.getAttributes().put(WebAttributes.ENDPOINT, "models");
+    ModelsResponse models() {
         ModelManifest manifest = this.recognizer.manifest();
         List<Integer> open = this.recognizer.depths();
         List<ExitInfo> exits = manifest.exits()

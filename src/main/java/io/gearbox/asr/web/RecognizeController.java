@@ -35,7 +35,6 @@ class RecognizeController {
     Mono<RecognizeResponse> recognize(ServerWebExchange exchange,
             @RequestParam(name = "depth", required = false) String depth,
             @RequestParam(name = "max_latency_ms", required = false) String maxLatencyMs) {
-        exchange.getAttributes().put(WebAttributes.ENDPOINT, "recognize");
         return Mono.defer(() -> {
             DepthRequest depthRequest = DepthRequest.parse(depth);
             long maxLatency = TranscriptionController.maxLatencyMillis(maxLatencyMs);

@@ -49,7 +49,6 @@ class TranscriptionController {
             @RequestBody Mono<MultiValueMap<String, Part>> multipart) {
         // The form is read from the request (bounded by UploadLimitFilter), not via exchange.getMultipartData(),
         // which would read the undecorated body.
-        exchange.getAttributes().put(WebAttributes.ENDPOINT, "transcriptions");
         return multipart.flatMap((form) -> {
             Options options = Options.from(form);
             this.recognizer.rejectEarly(options.depth());

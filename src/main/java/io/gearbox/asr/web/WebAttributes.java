@@ -1,22 +1,21 @@
 package io.gearbox.asr.web;
 
 /**
- * Exchange attributes the handlers set for observers such as request metrics.
+ * Exchange attributes the handlers set for observers such as request metrics, and the short names of the
+ * endpoints those observers tag.
  */
 public final class WebAttributes {
 
     /** The exit depth ({@link Integer}) that served the request; absent when none did. */
     public static final String DEPTH = WebAttributes.class.getName() + ".depth";
 
-    /** A short endpoint name ({@link String}): {@code transcriptions}, {@code recognize}, {@code models} or {@code governor}. */
-    public static final String ENDPOINT = WebAttributes.class.getName() + ".endpoint";
-
     private WebAttributes() {
     }
 
     /**
      * @param path a request path
-     * @return the short endpoint name for one of this package's endpoints, or {@code null}
+     * @return the short endpoint name for one of this package's endpoints ({@code transcriptions}, {@code recognize},
+     * {@code models} or {@code governor}), or {@code null}
      */
     public static String endpointOf(String path) {
         return switch (path) {

@@ -33,7 +33,7 @@ class DepthPolicyTests {
 
 	@Test
 	void neverStepsUpWhileTheQueueTurnsRequestsAway() {
-		Memory calmForAMinute = new Memory(0, 0, 0);
+		Memory calmForAMinute = new Memory(0, 0, 0, false);
 
 		Decision turningAway = DepthPolicy.decide(GovernorSettings.defaults(), calmAnswers(12), calmForAMinute);
 		assertThat(turningAway.moves()).isFalse();
