@@ -35,8 +35,9 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Builds the recognition pipeline around the open model: audio loader, feature extractor and CTC decoders (the
- * configured one, and the greedy one of the governor's lowest gear) from the manifest, the admission queue and the bounded worker scheduler. The {@link DepthSelector} for {@code depth=auto}
- * is the load governor's ({@link GovernorConfiguration}).
+ * configured one, and the greedy one of the governor's lowest gear) from the manifest, the admission queue and the
+ * bounded worker scheduler, whose threads yield the cores to the event loops ({@link WorkerThreads}). The
+ * {@link DepthSelector} for {@code depth=auto} is the load governor's ({@link GovernorConfiguration}).
  */
 @Configuration(proxyBeanMethods = false)
 class RecognitionConfiguration {
@@ -103,10 +104,11 @@ class RecognitionConfiguration {
     }
 
     @Bean(destroyMethod = "dispose")
-    Scheduler recognitionScheduler(AdmissionQueue admission) {
-        // As many threads as utterances processed at once; the admission queue bounds what waits, so the
-        // scheduler's own queue never rejects.
-        return Schedulers.newBoundedElastic(admission.concurrency(), admission.capacity() + 1, "asr-recognition");
+    Scheduler recognitionScheduler(AdmissionQueue admission, RecognitionProperties recognition) {
+        // As many threads as utterances processed at once, below the event loops' priority; the admission queue
+        // bounds what waits, so the scheduler's own queue never rejects; idle threads go after a minute.
+        return Schedulers.newBoundedElastic(admission.concurrency(), admission.capacity() + 1,
+                new WorkerThreads("asr-recognition", recognition.workerNiceness()), 60);
     }
 
     @Bean

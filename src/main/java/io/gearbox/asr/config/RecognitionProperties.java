@@ -2,6 +2,7 @@ package io.gearbox.asr.config;
 
 import java.time.Duration;
 
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import org.hibernate.validator.constraints.time.DurationMin;
@@ -19,12 +20,15 @@ import org.springframework.validation.annotation.Validated;
  * @param warmUp whether to run every exit once at start-up before reporting ready
  * @param maxQueueWait the longest an utterance may wait for a worker and still be served; one that waited longer
  * gets 503 with {@code Retry-After} instead of a late answer; {@code 0} (the default) for no limit
+ * @param workerNiceness how many nice levels below the rest of the process the workers run on Linux, so that under
+ * overload the event loops that read and turn away requests get the cores first ({@code 0}: the same priority)
  */
 @ConfigurationProperties("asr.recognition")
 @Validated
 public record RecognitionProperties(@DefaultValue("0") @Min(0) int workers,
         @DefaultValue("32") @Min(0) int queueCapacity, @DefaultValue("1s") @NotNull Duration retryAfter,
-        @DefaultValue("true") boolean warmUp, @DefaultValue("0s") @NotNull @DurationMin(nanos = 0) Duration maxQueueWait) {
+        @DefaultValue("true") boolean warmUp, @DefaultValue("0s") @NotNull @DurationMin(nanos = 0) Duration maxQueueWait,
+        @DefaultValue("10") @Min(0) @Max(19) int workerNiceness) {
 
     /** @return {@link #workers()} with {@code 0} resolved to the number of CPU cores */
     public int effectiveWorkers() {
