@@ -56,13 +56,18 @@ class GovernorConfiguration {
 
     @Bean
     DepthGovernor depthGovernor(AcousticModel model, AdmissionQueue admission, GovernorProperties properties,
-            DecodingProperties decoding, ObjectProvider<SignalSource> signals) {
+            RecognitionProperties recognition, DecodingProperties decoding, ObjectProvider<SignalSource> signals) {
         boolean fastGears = properties.fastGears() && decoding.method() != DecodingProperties.Method.GREEDY;
         DepthGovernor governor = new DepthGovernor(priors(model, properties.priorRealTimeFactor()), fastGears,
                 properties.toSettings(), GovernedDepth.loadProbe(admission), signals.orderedStream().toList(),
                 Clock.systemUTC());
         if (!properties.enabled()) {
             governor.pin(model.deepest());
+        }
+        if (recognition.maxQueueWait().isZero() && properties.queueDeadline() > 0) {
+            // a request that has waited this share of the objective for a worker would be answered late
+            double share = properties.queueDeadline();
+            admission.limitQueueWait(() -> (long) (governor.settings().latencySlo().toNanos() * share));
         }
         governor.evaluate(); // operators see the real signals from the start
         return governor;

@@ -36,6 +36,9 @@ import org.springframework.validation.annotation.Validated;
  * @param machineCpuSteers whether the whole machine's CPU load may move the depth (by default it is only shown:
  * on a shared machine a neighbour's load would hold the service at a shallow exit)
  * @param gpuIndex the NVML index of the GPU whose utilisation and memory are read
+ * @param queueDeadline when {@code asr.recognition.max-queue-wait} is not set, the longest a request may wait for a
+ * worker as a share of the current objective (it follows a change made at run time); one that waited longer gets
+ * 503 with {@code Retry-After} instead of a late answer; {@code 0} for no limit
  * @param fastGears whether the ladder's lowest gears are the shallower half of the exits decoded greedily, with no
  * beam search and no language model, below every exit but the shallowest with the configured decoder (else every
  * exit is a gear with the configured decoder); only when that decoder ({@code asr.decoding.method}) is not greedy
@@ -58,7 +61,8 @@ public record GovernorProperties(@DefaultValue("true") boolean enabled,
         @DefaultValue("1s") @NotNull @DurationMin(millis = 10) @DurationMax(days = 1) Duration evaluationInterval,
         @DefaultValue("0.1") @DecimalMin(value = "0", inclusive = false) double priorRealTimeFactor,
         @DefaultValue("false") boolean machineCpuSteers, @DefaultValue("0") @Min(0) int gpuIndex,
-        @DefaultValue("true") boolean fastGears) {
+        @DefaultValue("true") boolean fastGears,
+        @DefaultValue("0.5") @DecimalMin("0") @DecimalMax("1") double queueDeadline) {
 
     /**
      * @return the policy settings

@@ -2,6 +2,7 @@ package io.gearbox.asr.recognition;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
  * Bounds the utterances in the service: at most {@code concurrency} being processed plus {@code queueCapacity}
@@ -12,7 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * that waited longer is turned away when a worker picks it up ({@link #expired}), with the same 503, rather than
  * served late. When the service only just keeps up, a queue filled during a spike does not drain and every answer
  * waits behind it; shedding what waited too long drains it, and frees the workers for requests that can still be
- * on time (deadline-based shedding, as Triton's queue policy timeouts do).
+ * on time (deadline-based shedding, as Triton's queue policy timeouts do). The bound is fixed, or read at each check
+ * from a supplier ({@link #limitQueueWait}), so that it can follow a latency objective changed at run time.
  *
  * <p>Lock-free; {@link #waiting()} and {@link #inFlight()} are the queue and in-flight gauges.
  */
@@ -24,7 +26,7 @@ public final class AdmissionQueue {
 
     private final Duration retryAfter;
 
-    private final long maxQueueWaitNanos;
+    private volatile LongSupplier maxQueueWaitNanos;
 
     private final AtomicInteger admitted = new AtomicInteger();
 
@@ -62,7 +64,20 @@ public final class AdmissionQueue {
         this.concurrency = concurrency;
         this.queueCapacity = queueCapacity;
         this.retryAfter = retryAfter;
-        this.maxQueueWaitNanos = maxQueueWait.toNanos();
+        long fixed = maxQueueWait.toNanos();
+        this.maxQueueWaitNanos = () -> fixed;
+    }
+
+    /**
+     * Replaces the bound on the wait for a worker with one read at each check.
+     * @param maxQueueWaitNanos the longest wait in nanoseconds at the moment it is asked; {@code 0} or less for no
+     * limit
+     */
+    public void limitQueueWait(LongSupplier maxQueueWaitNanos) {
+        if (maxQueueWaitNanos == null) {
+            throw new IllegalArgumentException("maxQueueWaitNanos must not be null");
+        }
+        this.maxQueueWaitNanos = maxQueueWaitNanos;
     }
 
     /**
@@ -98,11 +113,12 @@ public final class AdmissionQueue {
      * @return the 503 to answer it with, when it waited longer than {@code maxQueueWait}; else {@code null}
      */
     OverloadedException expired(long waitedNanos) {
-        if (this.maxQueueWaitNanos <= 0 || waitedNanos <= this.maxQueueWaitNanos) {
+        long limit = this.maxQueueWaitNanos.getAsLong();
+        if (limit <= 0 || waitedNanos <= limit) {
             return null;
         }
         return new OverloadedException("The request waited " + waitedNanos / 1_000_000 + " ms for a worker, longer "
-                + "than the " + this.maxQueueWaitNanos / 1_000_000 + " ms allowed; retry later", this.retryAfter);
+                + "than the " + limit / 1_000_000 + " ms allowed; retry later", this.retryAfter);
     }
 
     /** @return utterances admitted but not yet being processed */
@@ -123,6 +139,11 @@ public final class AdmissionQueue {
     /** @return the most utterances admitted at once, processing and waiting */
     public int capacity() {
         return this.concurrency + this.queueCapacity;
+    }
+
+    /** @return the longest an utterance may wait for a worker now; {@link Duration#ZERO} for no limit */
+    public Duration maxQueueWait() {
+        return Duration.ofNanos(Math.max(0, this.maxQueueWaitNanos.getAsLong()));
     }
 
     /** @return the wait suggested to rejected clients */

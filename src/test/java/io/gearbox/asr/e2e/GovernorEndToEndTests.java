@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.gearbox.asr.recognition.AdmissionQueue;
 import io.gearbox.asr.support.SmokeModel;
 import io.gearbox.asr.support.TestAudio;
 import org.junit.jupiter.api.AfterEach;
@@ -64,6 +65,9 @@ class GovernorEndToEndTests {
 
     @Autowired
     private WebTestClient client;
+
+    @Autowired
+    private AdmissionQueue admission;
 
     private final byte[] clip = TestAudio.toneWav(4.0, 16000, 440);
 
@@ -123,6 +127,21 @@ class GovernorEndToEndTests {
             .jsonPath("$.exits[0].measured").isEqualTo(true);
         assertThat(answered.get()).isPositive();
         assertThat(recognizeDepth()).isEqualTo(deepest);
+    }
+
+    @Test
+    void theQueueDeadlineIsHalfTheObjectiveAndFollowsAChangeMadeAtRunTime() {
+        assertThat(this.admission.maxQueueWait()).isEqualTo(Duration.ofMillis(75));
+
+        this.client.put().uri("/v1/governor").header(HttpHeaders.AUTHORIZATION, "Bearer " + TOKEN)
+            .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("latencySlo", "400ms"))
+            .exchange().expectStatus().isOk();
+        assertThat(this.admission.maxQueueWait()).isEqualTo(Duration.ofMillis(200));
+
+        this.client.put().uri("/v1/governor").header(HttpHeaders.AUTHORIZATION, "Bearer " + TOKEN)
+            .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("latencySlo", "150ms"))
+            .exchange().expectStatus().isOk();
+        assertThat(this.admission.maxQueueWait()).isEqualTo(Duration.ofMillis(75));
     }
 
     @Test

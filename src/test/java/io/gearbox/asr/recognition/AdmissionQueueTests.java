@@ -1,6 +1,7 @@
 package io.gearbox.asr.recognition;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +58,22 @@ class AdmissionQueueTests {
             .satisfies((ex) -> assertThat(ex.retryAfter()).isEqualTo(Duration.ofSeconds(2)))
             .hasMessageContaining("longer than the 200 ms allowed");
         assertThat(unlimited.expired(Long.MAX_VALUE)).isNull();
+    }
+
+    @Test
+    void aSuppliedLimitIsReadAtEachCheckSoItCanFollowAnObjectiveThatChanges() {
+        AdmissionQueue queue = new AdmissionQueue(1, 1, Duration.ofSeconds(1));
+        AtomicLong limit = new AtomicLong(100_000_000L);
+        queue.limitQueueWait(limit::get);
+
+        assertThat(queue.maxQueueWait()).isEqualTo(Duration.ofMillis(100));
+        assertThat(queue.expired(150_000_000L)).isNotNull();
+        limit.set(200_000_000L);
+        assertThat(queue.expired(150_000_000L)).isNull();
+        assertThat(queue.maxQueueWait()).isEqualTo(Duration.ofMillis(200));
+        limit.set(0);
+        assertThat(queue.expired(Long.MAX_VALUE)).isNull();
+        assertThat(queue.maxQueueWait()).isEqualTo(Duration.ZERO);
     }
 
     @Test
