@@ -62,7 +62,7 @@ public record GovernorProperties(@DefaultValue("true") boolean enabled,
         @DefaultValue("0.1") @DecimalMin(value = "0", inclusive = false) double priorRealTimeFactor,
         @DefaultValue("false") boolean machineCpuSteers, @DefaultValue("0") @Min(0) int gpuIndex,
         @DefaultValue("true") boolean fastGears,
-        @DefaultValue("0.5") @DecimalMin("0") @DecimalMax("1") double queueDeadline) {
+        @DefaultValue("0") @DecimalMin("0") @DecimalMax("1") double queueDeadline) {
 
     /**
      * @return the policy settings
