@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
  * (the HTTP event loops, which stay at the process's priority) run first and the inference gets the rest.
  *
  * <p>Why: a recognition is milliseconds of CPU-bound work, and under overload the workers are always runnable. At
- * equal priority the event loops then get only a fair share of the cores, requests wait unread in the sockets'
- * buffers, and they reach admission already too old: the service answers them late, however short its own queue,
- * and the backlog outside it does not drain while the arrivals last. With the workers niced, the event loops read
+ * equal priority the event loops then get only a fair share of the cores, requests wait to be read and parsed, and
+ * they reach admission already too old: the service answers them late, however short its own queue, and the backlog
+ * outside it does not drain while the arrivals last. With the workers niced, the event loops read
  * every request as it arrives and the admission queue, which the workers drain, decides at once which are served
  * and which get 503 with {@code Retry-After}. At low load nothing competes and nothing changes. (The README's load
  * benchmark has the A/B that chose this: at three and four times the full-depth capacity, runs collapsed to answers
@@ -84,8 +84,10 @@ final class WorkerThreads implements ThreadFactory {
                 failure = (libc.setpriority(PRIO_PROCESS, tid, Math.min(19, base + this.niceness)) == 0) ? null
                         : "setpriority failed with errno " + Native.getLastError();
             }
-            catch (UnsatisfiedLinkError | RuntimeException ex) {
-                failure = "libc cannot be called: " + ex.getMessage();
+            catch (LinkageError | RuntimeException ex) {
+                // LinkageError: the library or a symbol is missing, or LibC failed to initialise (then every
+                // later thread gets NoClassDefFoundError): the worker must still run its task
+                failure = "libc cannot be called: " + ex;
             }
         }
         if (this.reported.compareAndSet(false, true)) { // once, for the first thread
