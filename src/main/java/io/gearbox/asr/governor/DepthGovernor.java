@@ -103,9 +103,12 @@ import io.gearbox.asr.governor.DepthPolicy.Observation;
  * {@code U} the largest smoothed reading of the healthy steering sources:
  * <ol>
  * <li><b>High marks</b> (first that holds gives the reason): {@code P > latencySlo} ({@link Reason#LATENCY}),
- * {@code latency(d) > latencySlo} once any request has been measured, so never on the priors alone
- * ({@link Reason#QUEUE}), {@code ρ(d) > utilisationHigh} once costs and arrivals are measured
- * ({@link Reason#OVERLOAD}), {@code U > utilisationHigh} ({@link Reason#UTILISATION}). Outside the cooldown,
+ * {@code min(latency(d), latency_w(d)) > latencySlo} once any request has been measured, so never on the priors
+ * alone ({@link Reason#QUEUE}; {@code latency_w} is {@code latency} at the window's cost {@code c_w}: a worker
+ * descheduled for a moment slows the last few requests, inflates the cost model's scale several times over and
+ * leaves a short queue behind, which drains by itself when the window's busy time says the gear keeps up),
+ * {@code ρ(d) > utilisationHigh} once costs and arrivals are measured ({@link Reason#OVERLOAD}),
+ * {@code U > utilisationHigh} ({@link Reason#UTILISATION}). Outside the cooldown,
  * jump to the deepest exit shallower than {@code d} with {@code latency_now(e) <= goal} and
  * {@code ρ(e) <= (utilisationLow + utilisationHigh) / 2}, or to the shallowest when none is; such a move may
  * skip several exits. Within the cooldown after such a move only one thing moves it further down at once: the
@@ -117,7 +120,10 @@ import io.gearbox.asr.governor.DepthPolicy.Observation;
  * (or absent), the next deeper exit {@code d+} predicted within the goal, {@code latency(d+) <= goal}, and
  * predicted to stay half-way between the utilisation marks, {@code ρ(d+) <= (utilisationLow + utilisationHigh) / 2}
  * and {@code U · c(d+) / c(d) <= (utilisationLow + utilisationHigh) / 2}. When they have held at every evaluation
- * for {@code dwell} and the cooldown is over, step to {@code d+}: one exit, then a new dwell.
+ * for {@code dwell} and the cooldown is over, jump to the deepest gear {@code e} such that every gear from
+ * {@code d+} to {@code e} passes those three predictions, then a new dwell: after a spike the service returns to
+ * full depth one dwell after the load falls, not one dwell per gear, and no further than the gears predicted to
+ * keep up, as a move shallower goes no further than it must.
  * <li>Otherwise hold.
  * </ol>
  * The gap between the high and low marks, the dwell before each deeper step, the cooldown after every change
@@ -129,7 +135,7 @@ import io.gearbox.asr.governor.DepthPolicy.Observation;
  *                 high mark, outside cooldown: jump shallower
  *   HOLDING ───────────────────────────────────────────────▶ COOLING_DOWN ──▶ HOLDING / DWELLING / ...
  *      │  ▲                                                        ▲
- *      │  │ a signal above a low mark                              │ dwell elapsed: one step deeper
+ *      │  │ a signal above a low mark                              │ dwell elapsed: deeper, as far as predicted safe
  *      ▼  │                                                        │
  *   DWELLING (all under the low marks, counting dwell) ────────────┘
  *
@@ -606,6 +612,8 @@ public final class DepthGovernor {
 		long rejected = windows.rejections.view(nowNanos).count();
 		OptionalDouble arrivals = arrivalsPerSecond(windows, nowNanos, current.minSamples());
 		this.lastWindowCost = gearCosts(windowCost(windows, nowNanos, estimates, current.minSamples()), estimates);
+		double[] predictedAtWindowCost = DepthPolicy.predict(this.lastWindowCost, this.smoothedBacklog,
+				load.workers(), this.meanAudioSeconds, this.p95AudioSeconds);
 		double[] offered = DepthPolicy.offeredLoad(this.lastWindowCost, arrivals.orElse(0), this.meanAudioSeconds,
 				load.workers());
 		boolean offeredKnown = estimates.measured() && arrivals.isPresent();
@@ -618,7 +626,8 @@ public final class DepthGovernor {
 		long rejectedSinceChange = (this.lastChangeNanos == DepthPolicy.NEVER) ? rejected
 				: windows.rejections.viewSince(this.lastChangeNanos, nowNanos).count();
 		return new Observation(nowNanos, decisionP95, utilisation, load, this.gears.clone(), cost,
-				estimates.measured(), predicted, predictedNow, arrivals, offered, rejectedSinceChange);
+				estimates.measured(), predicted, predictedNow, predictedAtWindowCost, arrivals, offered,
+				rejectedSinceChange);
 	}
 
 	/**

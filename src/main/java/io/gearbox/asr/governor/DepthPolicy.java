@@ -74,9 +74,13 @@ final class DepthPolicy {
 			trigger = Reason.LATENCY;
 			why = String.format(Locale.ROOT, "p95 %.3f s > objective %.3f s", p95.getAsDouble(), slo);
 		}
-		else if (observation.costsMeasured() && predicted[current] > slo) {
+		else if (observation.costsMeasured()
+				&& Math.min(predicted[current], observation.predictedAtWindowCostSeconds()[current]) > slo) {
+			// priced at both costs: a stall that slows the last few requests inflates the cost model's scale
+			// several times over, while the window's busy time, like the backlog, tells a stall from a queue that lasts
 			trigger = Reason.QUEUE;
-			why = String.format(Locale.ROOT, "predicted %.3f s > objective %.3f s", predicted[current], slo);
+			why = String.format(Locale.ROOT, "predicted %.3f s (%.3f s at the window's cost) > objective %.3f s",
+					predicted[current], observation.predictedAtWindowCostSeconds()[current], slo);
 		}
 		else if (observation.offeredLoadKnown() && observation.offeredLoad()[current] > settings.utilisationHigh()) {
 			trigger = Reason.OVERLOAD;
@@ -168,9 +172,26 @@ final class DepthPolicy {
 		if (coolingDown) {
 			return Decision.hold(current, PolicyState.COOLING_DOWN, "under the low marks; cooling down", calmSince);
 		}
-		String detail = String.format(Locale.ROOT, "under the low marks for %.1f s; next exit predicted at %.3f s%s",
-				seconds(calmFor), predicted[current + 1], load(observation));
-		return Decision.move(current + 1, Reason.RECOVERY, detail, now);
+		int target = current + 1;
+		while (target < deepest && steppable(settings, observation, current, target + 1)) {
+			target++;
+		}
+		String detail = String.format(Locale.ROOT, "under the low marks for %.1f s; %s %s predicted at %.3f s%s%s",
+				seconds(calmFor), (target == deepest) ? "deepest gear" : "deepest gear that keeps up:",
+				observation.gears()[target], predicted[target], offered(observation, target), load(observation));
+		return Decision.move(target, Reason.RECOVERY, detail, now);
+	}
+
+	/**
+	 * Whether gear {@code next}, deeper than {@code current}, passes the low marks' predictions: its latency within
+	 * the goal, its offered load and the utilisation scaled to its cost at most the {@link #midMark}.
+	 */
+	private static boolean steppable(GovernorSettings settings, Observation observation, int current, int next) {
+		double goal = seconds(settings.latencySlo().toNanos()) * settings.predictionTarget();
+		OptionalDouble utilisation = observation.utilisation();
+		return observation.predictedSeconds()[next] <= goal && keepsUp(settings, observation, next)
+				&& !(utilisation.isPresent() && utilisation.getAsDouble() * observation.cost()[next]
+						/ observation.cost()[current] > midMark(settings));
 	}
 
 	/**
@@ -218,6 +239,8 @@ final class DepthPolicy {
 	 * @param predictedSeconds predicted end-to-end latency of a typical request at each exit, behind the smoothed
 	 * backlog
 	 * @param predictedNowSeconds the same behind the larger of the smoothed and the current backlog
+	 * @param predictedAtWindowCostSeconds the same as {@code predictedSeconds} at the workers' busy time over the
+	 * window ({@code c_w}) instead of the cost model's scale
 	 * @param arrivalsPerSecond requests arriving per second, served and turned away, once measurable
 	 * @param offeredLoad {@link #offeredLoad} at each exit, shallowest first; meaningful only when
 	 * {@link #offeredLoadKnown()}
@@ -226,7 +249,8 @@ final class DepthPolicy {
 	 */
 	record Observation(long nowNanos, OptionalDouble p95LatencySeconds, OptionalDouble utilisation,
 			LoadProbe.Load load, Gear[] gears, double[] cost, boolean costsMeasured, double[] predictedSeconds,
-			double[] predictedNowSeconds, OptionalDouble arrivalsPerSecond, double[] offeredLoad,
+			double[] predictedNowSeconds, double[] predictedAtWindowCostSeconds, OptionalDouble arrivalsPerSecond,
+			double[] offeredLoad,
 			long rejectedSinceChange) {
 
 		/** Whether the offered load rests on measured costs and a measured arrival rate. */

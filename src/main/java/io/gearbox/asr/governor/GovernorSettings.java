@@ -7,7 +7,7 @@ import java.util.Objects;
  * The governor's policy settings ({@code asr.governor.*}), immutable and validated once on construction.
  *
  * <p>Marks come in pairs so that the band between them is a dead zone (hysteresis): above a high mark the
- * governor moves shallower, under all low marks for {@code dwell} it moves one step deeper, in between it holds.
+ * governor moves shallower, under all low marks for {@code dwell} it moves deeper, in between it holds.
  *
  * @param latencySlo the objective for the p95 of end-to-end latency; also the latency high mark
  * @param latencyLowFraction p95 low mark as a fraction of {@code latencySlo}, in {@code (0, 1)}
@@ -15,7 +15,7 @@ import java.util.Objects;
  * {@code latencySlo}, in {@code (0, 1]}; below 1 it leaves headroom for the error of the prediction
  * @param utilisationHigh utilisation high mark, in {@code (0, 1]}
  * @param utilisationLow utilisation low mark, in {@code [0, utilisationHigh)}
- * @param dwell how long all signals must stay under the low marks before each step deeper
+ * @param dwell how long all signals must stay under the low marks before each move deeper
  * @param cooldown minimum time after any change of depth before the policy changes it again
  * @param window length of the sliding window over request latencies and audio lengths
  * @param minSamples fewest requests in the window (since the last change) for its p95 to count

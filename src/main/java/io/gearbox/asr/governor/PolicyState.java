@@ -6,7 +6,7 @@ public enum PolicyState {
 	/** Signals between the low and the high marks: hold the depth. */
 	HOLDING,
 
-	/** All signals under their low marks and one step deeper predicted to fit: counting the dwell time. */
+	/** All signals under their low marks and the next gear predicted to fit: counting the dwell time. */
 	DWELLING,
 
 	/** A move is due but the last change was less than the cooldown ago. */
