@@ -26,7 +26,7 @@ import org.springframework.validation.annotation.Validated;
  * @param predictionTarget a move picks the deepest exit predicted within this fraction of the objective, (0, 1]
  * @param utilisationHigh utilisation high mark, a fraction in (0, 1]
  * @param utilisationLow utilisation low mark, a fraction in [0, utilisation-high)
- * @param dwell how long every signal must stay under its low mark before each step deeper
+ * @param dwell how long every signal must stay under its low mark before each move deeper
  * @param cooldown the least time between two changes of depth
  * @param window length of the sliding window over latencies and audio lengths
  * @param minSamples fewest requests in the window (since the last change) for its p95 to count
@@ -62,7 +62,7 @@ public record GovernorProperties(@DefaultValue("true") boolean enabled,
         @DefaultValue("0.1") @DecimalMin(value = "0", inclusive = false) double priorRealTimeFactor,
         @DefaultValue("false") boolean machineCpuSteers, @DefaultValue("0") @Min(0) int gpuIndex,
         @DefaultValue("true") boolean fastGears,
-        @DefaultValue("0") @DecimalMin("0") @DecimalMax("1") double queueDeadline) {
+        @DefaultValue("0.5") @DecimalMin("0") @DecimalMax("1") double queueDeadline) {
 
     /**
      * @return the policy settings

@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import io.gearbox.asr.governor.DepthGovernor;
 import io.gearbox.asr.governor.Gear;
 import io.gearbox.asr.governor.GovernorSettings;
+import io.gearbox.asr.recognition.AdmissionQueue;
 import io.gearbox.asr.recognition.UnknownDepthException;
 import reactor.core.publisher.Mono;
 
@@ -24,7 +25,7 @@ import org.springframework.web.server.ServerWebExchange;
 
 /**
  * {@code GET /v1/governor}: the load governor's gear (depth and decoding), mode, last change, signals, cost table
- * and settings.
+ * and settings, and the admission queue's bounds (its deadline follows the objective).
  * {@code PUT /v1/governor}: pin the default gear ({@code {"mode":"pinned","depth":N}}: the ladder's highest gear
  * at exit N; with {@code "decoding":"fast"} or {@code "full"}, that gear, when it is on the ladder), hand it back to the
  * governor ({@code {"mode":"auto"}}) and/or change its objective and thresholds; effective at once, answered with
@@ -46,17 +47,20 @@ class GovernorController {
 
     private final DepthGovernor governor;
 
+    private final AdmissionQueue admission;
+
     private final AdminToken adminToken;
 
-    GovernorController(DepthGovernor governor, AdminToken adminToken) {
+    GovernorController(DepthGovernor governor, AdmissionQueue admission, AdminToken adminToken) {
         this.governor = governor;
+        this.admission = admission;
         this.adminToken = adminToken;
     }
 
     @GetMapping(path = "/v1/governor", produces = MediaType.APPLICATION_JSON_VALUE)
     GovernorView governor(ServerWebExchange exchange) {
         // A failing signal's message can name files and libraries of the host: only operators see it.
-        return GovernorView.of(this.governor.snapshot(), this.adminToken.permits(exchange.getRequest().getHeaders()));
+        return GovernorView.of(this.governor.snapshot(), this.admission, this.adminToken.permits(exchange.getRequest().getHeaders()));
     }
 
     @PutMapping(path = "/v1/governor", consumes = MediaType.APPLICATION_JSON_VALUE,
@@ -66,7 +70,7 @@ class GovernorController {
             this.adminToken.check(exchange.getRequest().getHeaders());
             return body.map((fields) -> {
                 apply(fields);
-                return GovernorView.of(this.governor.snapshot(), true);
+                return GovernorView.of(this.governor.snapshot(), this.admission, true);
             });
         });
     }

@@ -10,6 +10,7 @@ import io.gearbox.asr.governor.DepthChange;
 import io.gearbox.asr.governor.GovernorSettings;
 import io.gearbox.asr.governor.GovernorSnapshot;
 import io.gearbox.asr.governor.SourceStatus;
+import io.gearbox.asr.recognition.AdmissionQueue;
 
 /**
  * The body of {@code GET /v1/governor} (and of a successful {@code PUT}). Latencies are in milliseconds, costs in
@@ -25,19 +26,36 @@ import io.gearbox.asr.governor.SourceStatus;
  * @param signals what the governor sees
  * @param exits the cost table, one row per gear, lowest first
  * @param settings the settings in force, in the form {@code PUT} accepts
+ * @param queue the admission queue's bounds now
  */
 record GovernorView(int depth, String decoding, String mode, String state, String lastDecision, Change lastChange, Signals signals,
-        List<Exit> exits, Settings settings) {
+        List<Exit> exits, Settings settings, Queue queue) {
 
     /**
      * @param snapshot the governor's state
+     * @param admission the admission queue, whose deadline may follow the objective in the snapshot's settings
      * @param detailed whether failing signals show their error messages (to operators), or only the error's kind
      */
-    static GovernorView of(GovernorSnapshot snapshot, boolean detailed) {
+    static GovernorView of(GovernorSnapshot snapshot, AdmissionQueue admission, boolean detailed) {
         return new GovernorView(snapshot.depth(), snapshot.gear().decoding().label(), lower(snapshot.mode()), lower(snapshot.state()),
                 snapshot.lastDecision(), snapshot.lastChange().map(Change::of).orElse(null),
                 Signals.of(snapshot.signals(), detailed), snapshot.exits().stream().map(Exit::of).toList(),
-                Settings.of(snapshot.settings()));
+                Settings.of(snapshot.settings()), Queue.of(admission));
+    }
+
+    /**
+     * @param capacity utterances that may wait for a worker; more are turned away with 503
+     * @param maxWaitMs the longest an utterance may wait for a worker and still be served, now (it follows the
+     * objective when {@code asr.governor.queue-deadline} sets it); {@code null} for no limit
+     */
+    record Queue(int capacity, Long maxWaitMs) {
+
+        static Queue of(AdmissionQueue admission) {
+            Duration maxWait = admission.maxQueueWait();
+            return new Queue(admission.capacity() - admission.concurrency(),
+                    maxWait.isZero() ? null : maxWait.toMillis());
+        }
+
     }
 
     private static String lower(Enum<?> value) {

@@ -15,6 +15,7 @@ import io.gearbox.asr.governor.GovernorMode;
 import io.gearbox.asr.governor.GovernorSettings;
 import io.gearbox.asr.governor.LoadProbe;
 import io.gearbox.asr.governor.SignalSource;
+import io.gearbox.asr.recognition.AdmissionQueue;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -73,7 +74,9 @@ class GovernorControllerTests {
             .jsonPath("$.exits[0].measured").isEqualTo(false)
             .jsonPath("$.settings.latencySlo").isEqualTo("1000ms")
             .jsonPath("$.settings.utilisationHigh").isEqualTo(0.9)
-            .jsonPath("$.settings.minSamples").isEqualTo(20);
+            .jsonPath("$.settings.minSamples").isEqualTo(20)
+            .jsonPath("$.queue.capacity").isEqualTo(8)
+            .jsonPath("$.queue.maxWaitMs").isEqualTo(500);
     }
 
     @Test
@@ -136,7 +139,8 @@ class GovernorControllerTests {
             .expectBody()
             .jsonPath("$.settings.latencySlo").isEqualTo("800ms")
             .jsonPath("$.settings.utilisationHigh").isEqualTo(0.85)
-            .jsonPath("$.settings.dwell").isEqualTo("2000ms");
+            .jsonPath("$.settings.dwell").isEqualTo("2000ms")
+            .jsonPath("$.queue.maxWaitMs").isEqualTo(400);
         assertThat(this.governor.settings().latencySlo()).isEqualTo(Duration.ofMillis(800));
         assertThat(this.governor.settings().dwell()).isEqualTo(Duration.ofSeconds(2));
     }
@@ -248,6 +252,14 @@ class GovernorControllerTests {
                     Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
             governor.evaluate();
             return governor;
+        }
+
+        /** Its deadline half the objective in force, as {@code asr.governor.queue-deadline=0.5} sets it. */
+        @Bean
+        AdmissionQueue admissionQueue(DepthGovernor governor) {
+            AdmissionQueue admission = new AdmissionQueue(2, 8, Duration.ofSeconds(1));
+            admission.limitQueueWait(() -> governor.settings().latencySlo().toNanos() / 2);
+            return admission;
         }
 
     }
