@@ -45,6 +45,18 @@ class DepthGovernorTests {
 		return governor;
 	}
 
+	/**
+	 * A governor on 2 workers whose in-flight and queued requests are {@code served}'s two elements, which the test
+	 * sets; no utilisation source; its changes in {@link #changes}.
+	 */
+	private DepthGovernor governorBehind(List<Integer> served) {
+		LoadProbe probe = () -> new LoadProbe.Load(served.get(0), served.get(1), 2);
+		DepthGovernor governor = new DepthGovernor(FluidPlant.exits(), GovernorSettings.defaults(), probe, List.of(),
+				this.clock);
+		governor.addListener(this.changes::add);
+		return governor;
+	}
+
 	/** The one change the governor made, which had this reason. */
 	private DepthChange theOnlyChange(Reason reason) {
 		assertThat(this.changes).hasSize(1);
@@ -404,10 +416,7 @@ class DepthGovernorTests {
 		// evaluations. Priced at the cost model's scale, which those 5 requests inflated 2.6 times, the backlog
 		// predicts 1.7 s; at the window's busy time, 0.7 s, within the objective of 1 s.
 		List<Integer> served = new ArrayList<>(List.of(0, 0));
-		LoadProbe probe = () -> new LoadProbe.Load(served.get(0), served.get(1), 2);
-		DepthGovernor governor = new DepthGovernor(FluidPlant.exits(), GovernorSettings.defaults(), probe, List.of(),
-				this.clock);
-		governor.addListener(this.changes::add);
+		DepthGovernor governor = governorBehind(served);
 		for (int second = 0; second < 10; second++) {
 			for (int i = 0; i < 20; i++) {
 				governor.recordAdmission();
@@ -492,10 +501,7 @@ class DepthGovernorTests {
 	@Test
 	void queueBuildUpJumpsStraightToTheDeepestExitPredictedToMeetTheObjective() {
 		List<Integer> served = new ArrayList<>(List.of(0, 0));
-		LoadProbe probe = () -> new LoadProbe.Load(served.get(0), served.get(1), 2);
-		DepthGovernor governor = new DepthGovernor(FluidPlant.exits(), GovernorSettings.defaults(), probe, List.of(),
-				this.clock);
-		governor.addListener(this.changes::add);
+		DepthGovernor governor = governorBehind(served);
 		// Three requests a second for ten seconds: an offered load of 3/s * 4 s * cost(d) / 2, far from overload.
 		for (int i = 0; i < 30; i++) {
 			governor.record(sample(12, 4.0, 0.0));
