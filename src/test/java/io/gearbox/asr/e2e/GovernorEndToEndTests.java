@@ -130,12 +130,16 @@ class GovernorEndToEndTests {
     }
 
     @Test
-    void theQueueDeadlineIsHalfTheObjectiveAndFollowsAChangeMadeAtRunTime() {
+    void theQueueDeadlineIsHalfTheObjectiveByDefaultAndFollowsAChangeMadeAtRunTime() {
         assertThat(this.admission.maxQueueWait()).isEqualTo(Duration.ofMillis(75));
+        this.client.get().uri("/v1/governor").exchange().expectStatus().isOk().expectBody()
+            .jsonPath("$.queue.capacity").isEqualTo(64)
+            .jsonPath("$.queue.maxWaitMs").isEqualTo(75);
 
         this.client.put().uri("/v1/governor").header(HttpHeaders.AUTHORIZATION, "Bearer " + TOKEN)
             .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("latencySlo", "400ms"))
-            .exchange().expectStatus().isOk();
+            .exchange().expectStatus().isOk().expectBody()
+            .jsonPath("$.queue.maxWaitMs").isEqualTo(200);
         assertThat(this.admission.maxQueueWait()).isEqualTo(Duration.ofMillis(200));
 
         this.client.put().uri("/v1/governor").header(HttpHeaders.AUTHORIZATION, "Bearer " + TOKEN)
