@@ -65,7 +65,8 @@ class GovernorConfiguration {
             governor.pin(model.deepest());
         }
         if (recognition.maxQueueWait().isZero() && properties.queueDeadline() > 0) {
-            // a request that has waited this share of the objective for a worker would be answered late
+            // a request that has waited this share of the objective for a worker would be answered late; set here,
+            // not when the queue is built, because the governor reads the queue's gauges and so comes after it
             double share = properties.queueDeadline();
             admission.limitQueueWait(() -> (long) (governor.settings().latencySlo().toNanos() * share));
         }

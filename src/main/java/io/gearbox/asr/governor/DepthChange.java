@@ -65,7 +65,10 @@ public record DepthChange(Gear from, Gear to, Direction direction, Reason reason
 		/** A steering utilisation signal crossed its high mark. */
 		UTILISATION,
 
-		/** All signals stayed under their low marks for the dwell time: deeper, as far as the gears predicted to keep up. */
+		/**
+		 * All signals stayed under their low marks for the dwell time: deeper, as far as the gears predicted to keep
+		 * up.
+		 */
 		RECOVERY,
 
 		/** An operator pinned the depth. */

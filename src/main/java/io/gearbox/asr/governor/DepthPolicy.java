@@ -145,19 +145,8 @@ final class DepthPolicy {
 			blocker = String.format(Locale.ROOT, "utilisation %.2f above low mark %.2f", utilisation.getAsDouble(),
 					settings.utilisationLow());
 		}
-		else if (predicted[current + 1] > goal) {
-			blocker = String.format(Locale.ROOT, "next exit predicted at %.3f s > %.3f s", predicted[current + 1],
-					goal);
-		}
-		else if (!keepsUp(settings, observation, current + 1)) {
-			blocker = String.format(Locale.ROOT, "next exit predicted at offered load %.2f > mid mark %.2f",
-					observation.offeredLoad()[current + 1], midMark(settings));
-		}
-		else if (utilisation.isPresent() && utilisation.getAsDouble() * observation.cost()[current + 1]
-				/ observation.cost()[current] > midMark(settings)) {
-			blocker = String.format(Locale.ROOT, "next exit predicted at utilisation %.2f > mid mark %.2f",
-					utilisation.getAsDouble() * observation.cost()[current + 1] / observation.cost()[current],
-					midMark(settings));
+		else {
+			blocker = deeperGearBlocker(settings, observation, current, current + 1);
 		}
 		if (blocker != null) {
 			return Decision.hold(current, PolicyState.HOLDING, blocker, NEVER);
@@ -173,7 +162,7 @@ final class DepthPolicy {
 			return Decision.hold(current, PolicyState.COOLING_DOWN, "under the low marks; cooling down", calmSince);
 		}
 		int target = current + 1;
-		while (target < deepest && steppable(settings, observation, current, target + 1)) {
+		while (target < deepest && deeperGearBlocker(settings, observation, current, target + 1) == null) {
 			target++;
 		}
 		String detail = String.format(Locale.ROOT, "under the low marks for %.1f s; %s %s predicted at %.3f s%s%s",
@@ -183,15 +172,31 @@ final class DepthPolicy {
 	}
 
 	/**
-	 * Whether gear {@code next}, deeper than {@code current}, passes the low marks' predictions: its latency within
-	 * the goal, its offered load and the utilisation scaled to its cost at most the {@link #midMark}.
+	 * What keeps the policy from moving from gear {@code current} up to the deeper gear {@code next}, or
+	 * {@code null} when {@code next} passes the low marks' predictions: its latency within the goal, its offered
+	 * load and the utilisation scaled to its cost at most the {@link #midMark}. The step to {@code current + 1} and
+	 * the jump beyond it ask the same question.
 	 */
-	private static boolean steppable(GovernorSettings settings, Observation observation, int current, int next) {
+	private static String deeperGearBlocker(GovernorSettings settings, Observation observation, int current,
+			int next) {
 		double goal = seconds(settings.latencySlo().toNanos()) * settings.predictionTarget();
+		double predicted = observation.predictedSeconds()[next];
+		if (predicted > goal) {
+			return String.format(Locale.ROOT, "next exit predicted at %.3f s > %.3f s", predicted, goal);
+		}
+		if (!keepsUp(settings, observation, next)) {
+			return String.format(Locale.ROOT, "next exit predicted at offered load %.2f > mid mark %.2f",
+					observation.offeredLoad()[next], midMark(settings));
+		}
 		OptionalDouble utilisation = observation.utilisation();
-		return observation.predictedSeconds()[next] <= goal && keepsUp(settings, observation, next)
-				&& !(utilisation.isPresent() && utilisation.getAsDouble() * observation.cost()[next]
-						/ observation.cost()[current] > midMark(settings));
+		if (utilisation.isPresent()) {
+			double scaled = utilisation.getAsDouble() * observation.cost()[next] / observation.cost()[current];
+			if (scaled > midMark(settings)) {
+				return String.format(Locale.ROOT, "next exit predicted at utilisation %.2f > mid mark %.2f", scaled,
+						midMark(settings));
+			}
+		}
+		return null;
 	}
 
 	/**

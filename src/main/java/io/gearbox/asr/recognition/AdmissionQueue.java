@@ -136,6 +136,11 @@ public final class AdmissionQueue {
         return this.concurrency;
     }
 
+    /** @return utterances that may wait for a worker */
+    public int queueCapacity() {
+        return this.queueCapacity;
+    }
+
     /** @return the most utterances admitted at once, processing and waiting */
     public int capacity() {
         return this.concurrency + this.queueCapacity;

@@ -60,7 +60,8 @@ class GovernorController {
     @GetMapping(path = "/v1/governor", produces = MediaType.APPLICATION_JSON_VALUE)
     GovernorView governor(ServerWebExchange exchange) {
         // A failing signal's message can name files and libraries of the host: only operators see it.
-        return GovernorView.of(this.governor.snapshot(), this.admission, this.adminToken.permits(exchange.getRequest().getHeaders()));
+        return GovernorView.of(this.governor.snapshot(), this.admission,
+                this.adminToken.permits(exchange.getRequest().getHeaders()));
     }
 
     @PutMapping(path = "/v1/governor", consumes = MediaType.APPLICATION_JSON_VALUE,

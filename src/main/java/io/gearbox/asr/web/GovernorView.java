@@ -28,8 +28,8 @@ import io.gearbox.asr.recognition.AdmissionQueue;
  * @param settings the settings in force, in the form {@code PUT} accepts
  * @param queue the admission queue's bounds now
  */
-record GovernorView(int depth, String decoding, String mode, String state, String lastDecision, Change lastChange, Signals signals,
-        List<Exit> exits, Settings settings, Queue queue) {
+record GovernorView(int depth, String decoding, String mode, String state, String lastDecision, Change lastChange,
+        Signals signals, List<Exit> exits, Settings settings, Queue queue) {
 
     /**
      * @param snapshot the governor's state
@@ -37,7 +37,8 @@ record GovernorView(int depth, String decoding, String mode, String state, Strin
      * @param detailed whether failing signals show their error messages (to operators), or only the error's kind
      */
     static GovernorView of(GovernorSnapshot snapshot, AdmissionQueue admission, boolean detailed) {
-        return new GovernorView(snapshot.depth(), snapshot.gear().decoding().label(), lower(snapshot.mode()), lower(snapshot.state()),
+        return new GovernorView(snapshot.depth(), snapshot.gear().decoding().label(), lower(snapshot.mode()),
+                lower(snapshot.state()),
                 snapshot.lastDecision(), snapshot.lastChange().map(Change::of).orElse(null),
                 Signals.of(snapshot.signals(), detailed), snapshot.exits().stream().map(Exit::of).toList(),
                 Settings.of(snapshot.settings()), Queue.of(admission));
@@ -52,7 +53,7 @@ record GovernorView(int depth, String decoding, String mode, String state, Strin
 
         static Queue of(AdmissionQueue admission) {
             Duration maxWait = admission.maxQueueWait();
-            return new Queue(admission.capacity() - admission.concurrency(),
+            return new Queue(admission.queueCapacity(),
                     maxWait.isZero() ? null : maxWait.toMillis());
         }
 

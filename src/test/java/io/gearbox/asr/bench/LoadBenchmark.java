@@ -154,8 +154,16 @@ public final class LoadBenchmark {
         double settleSeconds = Math.max(3, windowSeconds);
         long modeSettleMillis = millis(governor.get("settings").get("cooldown")) + 1_000;
         double warmUpSeconds = Math.max(5, Math.min(20, totalSeconds / (runs + 1)));
-        double runSeconds = Math.max(5, (totalSeconds - capacitySeconds - 2 * warmUpSeconds - settleSeconds) / runs
-                - settleSeconds - modeSettleMillis / 1e3 - 2);
+        double budgetPerRun = (totalSeconds - capacitySeconds - 2 * warmUpSeconds - settleSeconds) / runs
+                - settleSeconds - modeSettleMillis / 1e3 - 2;
+        double runSeconds = Math.max(5, budgetPerRun);
+        if (budgetPerRun < 5) {
+            // a run this short measures the spike's first seconds, not the level: say so rather than print a table
+            // that looks like any other
+            this.log.printf(Locale.ROOT, "Warning: --minutes %.1f leaves %.1f s per run after the capacity "
+                    + "measurement, the warm-ups and the pauses; running %d runs of 5 s instead. Give more minutes "
+                    + "for runs that measure a steady level.%n", minutes, budgetPerRun, runs);
+        }
         List<String> ladder = new ArrayList<>();
         governor.get("exits").forEach((exit) -> ladder.add(exit.get("depth").asInt()
                 + (exit.get("decoding").asString().equals("fast") ? " fast" : "")));

@@ -40,7 +40,7 @@ class PropertiesTests {
             assertThat(recognition.effectiveWorkers()).isEqualTo(Runtime.getRuntime().availableProcessors());
             assertThat(recognition.queueCapacity()).isEqualTo(32);
             assertThat(recognition.retryAfter()).isEqualTo(Duration.ofSeconds(1));
-            assertThat(recognition.maxQueueWait()).as("no limit").isZero();
+            assertThat(recognition.maxQueueWait()).as("no fixed bound: the governor's deadline applies").isZero();
         });
     }
 
