@@ -154,8 +154,11 @@ public record ModelManifest(String name, String version, String language, int sa
      * @param layers indices of the encoder layers in this exit
      * @param parameters parameters used by this exit
      * @param devWer word error rate on each development set, by set name
+     * @param devWerLm word error rate with the default decoder (beam search with the model's language model fused
+     *        in) on each development set, by set name; written by {@code DecodingBenchmark record}
      */
-    public record Exit(int depth, String file, List<Integer> layers, long parameters, Map<String, Double> devWer) {
+    public record Exit(int depth, String file, List<Integer> layers, long parameters, Map<String, Double> devWer,
+            Map<String, Double> devWerLm) {
 
         public Exit {
             if (depth <= 0 || file == null || file.isBlank()) {
@@ -164,6 +167,7 @@ public record ModelManifest(String name, String version, String language, int sa
             }
             layers = (layers != null) ? List.copyOf(layers) : List.of();
             devWer = (devWer != null) ? Map.copyOf(devWer) : Map.of();
+            devWerLm = (devWerLm != null) ? Map.copyOf(devWerLm) : Map.of();
         }
     }
 

@@ -1,6 +1,7 @@
 package io.gearbox.asr.bench;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,7 +12,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Consumer;
 import java.util.function.Function;
+
+import tools.jackson.core.util.DefaultIndenter;
+import tools.jackson.core.util.DefaultPrettyPrinter;
+import tools.jackson.core.util.Separators;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.util.RawValue;
 
 import io.gearbox.asr.audio.AudioLoader;
 import io.gearbox.asr.audio.PcmAudio;
@@ -50,6 +62,13 @@ import io.gearbox.asr.recognition.ModelFrontEnd;
  * <li>{@code compare MODEL SET...}: per exit and set, the WER of greedy decoding, beam search, and beam search with
  * the language model at the manifest's weights (beam 16), and each decoder's time per second of audio (the fastest
  * of three passes after one that warms the JIT up).</li>
+ * <li>{@code record MODEL SET...}: the WER of {@code compare}'s "beam + LM" decoder (the service's default) at every
+ * exit on each set, written into MODEL's {@code manifest.json} as each exit's {@code dev_wer_lm}, by set name (the
+ * set's folder name without a leading {@code dev_}), rounded to 4 decimals like the recipe's {@code dev_wer}; every
+ * other key of the file is kept, in its order. Run it on the recipe's development sets after {@code export.py} and
+ * {@code lm.py} have rewritten the manifest:
+ * {@code -Dexec.args="record models/gearbox-en models/recipe/work/dev_synth models/recipe/work/dev_fsdd
+ * models/recipe/work/dev_an4"}. It takes none of the system properties below.</li>
  * <li>{@code long MODEL MINUTES}: beam search with the language model over a random peaky lattice of that many
  * minutes (the service accepts up to 10): its time and the heap in use at the end of the search. The search's
  * memory is bounded by the beam, so ten minutes decode in a small heap:
@@ -75,14 +94,31 @@ public final class DecodingBenchmark {
     /** Timed passes of each decoder in {@code compare}, after one warm-up pass; the fastest is reported. */
     static final int TIMED_PASSES = 3;
 
+    /** Reads and writes {@code manifest.json} laid out as the recipe's Python writes it. */
+    private static final JsonMapper MANIFEST_JSON = JsonMapper.builder()
+        .defaultPrettyPrinter(new DefaultPrettyPrinter(Separators.createDefaultInstance()
+            .withObjectNameValueSpacing(Separators.Spacing.AFTER)
+            .withObjectEmptySeparator("")
+            .withArrayEmptySeparator(""))
+            .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+            .withArrayIndenter(new DefaultIndenter("  ", "\n")))
+        .enable(SerializationFeature.INDENT_OUTPUT)
+        .build();
+
     private DecodingBenchmark() {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length < 3 || !List.of("tune", "compare", "fixes", "long").contains(args[0])) {
-            System.err.println("usage: tune MODEL SET [WEIGHTS [BONUSES]] | compare MODEL SET... | fixes MODEL SET... "
-                    + "| long MODEL MINUTES");
+        if (args.length < 3 || !List.of("tune", "compare", "record", "fixes", "long").contains(args[0])) {
+            System.err.println("usage: tune MODEL SET [WEIGHTS [BONUSES]] | compare MODEL SET... "
+                    + "| record MODEL SET... | fixes MODEL SET... | long MODEL MINUTES");
             System.exit(2);
+        }
+        for (String property : List.of("beam.width", "beam.max-tokens", "beam.min-log-prob", "depths")) {
+            if (args[0].equals("record") && System.getProperty(property) != null) {
+                throw new IllegalArgumentException("record measures every exit with the service's default decoder: "
+                        + "drop -D" + property);
+            }
         }
         Path modelDir = Path.of(args[1]);
         ModelManifest manifest = ModelManifest.load(modelDir);
@@ -154,16 +190,20 @@ public final class DecodingBenchmark {
                 }
                 return;
             }
-            Map<String, CtcDecoder> decoders = new LinkedHashMap<>();
-            decoders.put("greedy", new GreedyCtcDecoder(vocabulary, frameSeconds));
-            decoders.put("beam", beam.apply(null));
-            decoders.put(String.format(Locale.ROOT, "beam + LM (%.2f, %.2f)", lm.weight(), lm.wordBonus()),
-                    beam.apply(new LanguageModelFusion(ngram, lm.weight(), lm.wordBonus())));
+            CtcDecoder fused = beam.apply(new LanguageModelFusion(ngram, lm.weight(), lm.wordBonus()));
             List<Path> sets = Arrays.stream(args, 2, args.length).map(Path::of).toList();
             Map<Path, List<PcmClip>> audio = new LinkedHashMap<>();
             for (Path set : sets) {
                 audio.put(set, clips(set, manifest));
             }
+            if (args[0].equals("record")) {
+                record(modelDir, model, manifest.depths(), audio, fused);
+                return;
+            }
+            Map<String, CtcDecoder> decoders = new LinkedHashMap<>();
+            decoders.put("greedy", new GreedyCtcDecoder(vocabulary, frameSeconds));
+            decoders.put("beam", beam.apply(null));
+            decoders.put(String.format(Locale.ROOT, "beam + LM (%.2f, %.2f)", lm.weight(), lm.wordBonus()), fused);
             StringBuilder header = new StringBuilder("| depth | decoder |");
             sets.forEach(s -> header.append(' ').append(s.getFileName()).append(" |"));
             System.out.println();
@@ -171,34 +211,168 @@ public final class DecodingBenchmark {
             System.out.println("|---|---|" + "---|".repeat(sets.size()) + "---|");
             List<Integer> depths = System.getProperty("depths") == null ? manifest.depths()
                     : numbers(System.getProperty("depths")).stream().map(Double::intValue).toList();
-            for (int depth : depths) {
-                Map<Path, List<Decoded>> outputs = new LinkedHashMap<>();
-                for (Path set : sets) {
-                    outputs.put(set, run(model, depth, audio.get(set)));
-                }
-                for (Map.Entry<String, CtcDecoder> decoder : decoders.entrySet()) {
-                    StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %d | %s |", depth,
-                            decoder.getKey()));
-                    long nanos = 0;
-                    double seconds = 0;
-                    for (Path set : sets) {
-                        // a warm-up pass, then the fastest of TIMED_PASSES: one pass after the warm-up still left
-                        // the first exit measured two to three times too slow
-                        row.append(String.format(Locale.ROOT, " %.1f%% |",
-                                100 * wer(outputs.get(set), decoder.getValue())));
-                        long fastest = Long.MAX_VALUE;
-                        for (int pass = 0; pass < TIMED_PASSES; pass++) {
-                            long start = System.nanoTime();
-                            wer(outputs.get(set), decoder.getValue());
-                            fastest = Math.min(fastest, System.nanoTime() - start);
-                        }
-                        nanos += fastest;
-                        seconds += outputs.get(set).stream().mapToDouble(Decoded::seconds).sum();
+            measure(model, depths, audio, decoders, TIMED_PASSES, m -> {
+                StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %d | %s |", m.depth(),
+                        m.decoder()));
+                m.wer().values().forEach(wer -> row.append(String.format(Locale.ROOT, " %.1f%% |", 100 * wer)));
+                System.out.println(row.append(String.format(Locale.ROOT, " %.5f |", m.secondsPerAudioSecond())));
+            });
+        }
+    }
+
+    /**
+     * Runs the acoustic model once per clip at each exit and decodes its output with every decoder: each decoder's
+     * WER on each set and, when {@code timedPasses > 0}, its time per second of audio (a warm-up pass, then the
+     * fastest of {@code timedPasses}: one pass after the warm-up still left the first exit measured two to three
+     * times too slow). {@code compare} and {@code record} both measure through here.
+     * @param sink gets one measurement per exit and decoder, exit by exit, decoders in the map's order
+     */
+    private static void measure(AcousticModel model, List<Integer> depths, Map<Path, List<PcmClip>> audio,
+            Map<String, CtcDecoder> decoders, int timedPasses, Consumer<Measured> sink) {
+        for (int depth : depths) {
+            Map<Path, List<Decoded>> outputs = new LinkedHashMap<>();
+            audio.forEach((set, clips) -> outputs.put(set, run(model, depth, clips)));
+            for (Map.Entry<String, CtcDecoder> decoder : decoders.entrySet()) {
+                Map<Path, Double> wers = new LinkedHashMap<>();
+                long nanos = 0;
+                double seconds = 0;
+                for (Map.Entry<Path, List<Decoded>> set : outputs.entrySet()) {
+                    wers.put(set.getKey(), wer(set.getValue(), decoder.getValue()));
+                    long fastest = Long.MAX_VALUE;
+                    for (int pass = 0; pass < timedPasses; pass++) {
+                        long start = System.nanoTime();
+                        wer(set.getValue(), decoder.getValue());
+                        fastest = Math.min(fastest, System.nanoTime() - start);
                     }
-                    System.out.println(row.append(String.format(Locale.ROOT, " %.5f |", nanos / 1e9 / seconds)));
+                    nanos += (timedPasses > 0) ? fastest : 0;
+                    seconds += set.getValue().stream().mapToDouble(Decoded::seconds).sum();
                 }
+                sink.accept(new Measured(depth, decoder.getKey(), wers,
+                        (timedPasses > 0) ? nanos / 1e9 / seconds : Double.NaN));
             }
         }
+    }
+
+    /**
+     * {@code record}: measures every exit with the language model as {@code compare} does and writes the WERs
+     * into the model's {@code manifest.json} as each exit's {@code dev_wer_lm}, replacing any there, then prints
+     * them.
+     */
+    private static void record(Path modelDir, AcousticModel model, List<Integer> depths,
+            Map<Path, List<PcmClip>> audio, CtcDecoder fused) throws IOException {
+        Map<Path, String> names = new LinkedHashMap<>();
+        for (Path set : audio.keySet()) {
+            String name = setName(set);
+            if (names.containsValue(name)) {
+                throw new IllegalArgumentException("two sets are named " + name);
+            }
+            names.put(set, name);
+        }
+        Map<Integer, Map<String, Double>> wers = new LinkedHashMap<>();
+        measure(model, depths, audio, Map.of("beam + LM", fused), 0, m -> {
+            Map<String, Double> byName = new LinkedHashMap<>();
+            m.wer().forEach((set, wer) -> byName.put(names.get(set), Math.round(wer * 10_000) / 10_000.0));
+            wers.put(m.depth(), byName);
+        });
+        Path file = modelDir.resolve("manifest.json");
+        Files.writeString(file, withDevWerLm(Files.readString(file), wers));
+        System.out.println();
+        System.out.println("dev_wer_lm written to " + file + ":");
+        System.out.println();
+        System.out.println("| depth |" + String.join(" |", names.values().stream().map(n -> " " + n).toList()) + " |");
+        System.out.println("|---|" + "---|".repeat(names.size()));
+        wers.forEach((depth, byName) -> {
+            StringBuilder row = new StringBuilder("| " + depth + " |");
+            byName.values().forEach(wer -> row.append(String.format(Locale.ROOT, " %s (%.1f%%) |",
+                    pythonFloat(wer), 100 * wer)));
+            System.out.println(row);
+        });
+    }
+
+    /** A set's name in the manifest: its folder's name without a leading {@code dev_} ({@code dev_synth}: synth). */
+    static String setName(Path set) {
+        String folder = set.toAbsolutePath().normalize().getFileName().toString();
+        return folder.startsWith("dev_") ? folder.substring("dev_".length()) : folder;
+    }
+
+    /**
+     * The manifest's text with each measured exit's {@code dev_wer_lm} replaced, or added right after its
+     * {@code dev_wer} (at its end when it has none), through Jackson's tree model. Every other key keeps its place
+     * and value, and the text is laid out as the recipe's {@code json.dump(indent=2, ensure_ascii=False)} lays it
+     * out, floats as Python writes them ({@code 1e-06}, {@code 20.0}), so that a manifest the recipe wrote changes
+     * only where {@code dev_wer_lm} is.
+     * @param wers by exit depth, the WER on each set by set name
+     */
+    static String withDevWerLm(String manifest, Map<Integer, Map<String, Double>> wers) {
+        JsonNode root = MANIFEST_JSON.readTree(manifest);
+        Map<Integer, Map<String, Double>> left = new LinkedHashMap<>(wers);
+        for (JsonNode node : root.path("exits")) {
+            ObjectNode exit = (ObjectNode) node;
+            Map<String, Double> measured = left.remove(exit.path("depth").asInt());
+            if (measured == null) {
+                continue;
+            }
+            ObjectNode devWerLm = MANIFEST_JSON.createObjectNode();
+            measured.forEach(devWerLm::put);
+            List<Map.Entry<String, JsonNode>> properties = new ArrayList<>(exit.properties());
+            exit.removeAll();
+            for (Map.Entry<String, JsonNode> property : properties) {
+                if (!property.getKey().equals("dev_wer_lm")) {
+                    exit.set(property.getKey(), property.getValue());
+                }
+                if (property.getKey().equals("dev_wer")) {
+                    exit.set("dev_wer_lm", devWerLm);
+                }
+            }
+            if (!exit.has("dev_wer_lm")) {
+                exit.set("dev_wer_lm", devWerLm);
+            }
+        }
+        if (!left.isEmpty()) {
+            throw new IllegalArgumentException("the manifest has no exit at depths " + left.keySet());
+        }
+        return MANIFEST_JSON.writeValueAsString(pythonFloats(root)) + "\n";
+    }
+
+    /** The node with every floating-point number in it replaced by its text as Python writes it. */
+    private static JsonNode pythonFloats(JsonNode node) {
+        if (node.isFloatingPointNumber()) {
+            return MANIFEST_JSON.getNodeFactory().rawValueNode(new RawValue(pythonFloat(node.doubleValue())));
+        }
+        if (node instanceof ObjectNode object) {
+            for (String name : new ArrayList<>(object.propertyNames())) {
+                object.set(name, pythonFloats(object.get(name)));
+            }
+        }
+        else if (node instanceof ArrayNode array) {
+            for (int i = 0; i < array.size(); i++) {
+                array.set(i, pythonFloats(array.get(i)));
+            }
+        }
+        return node;
+    }
+
+    /**
+     * A double as Python's {@code repr} writes it: the shortest digits, positional from 1e-4 up to below 1e16
+     * (always with a fraction: {@code 20.0}), else {@code 1e-06} or {@code 1.5e+16}.
+     */
+    static String pythonFloat(double value) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException("JSON has no " + value);
+        }
+        if (value == 0) {
+            return (1 / value < 0) ? "-0.0" : "0.0";
+        }
+        BigDecimal decimal = new BigDecimal(Double.toString(value)).stripTrailingZeros();
+        String digits = decimal.unscaledValue().abs().toString();
+        int exponent = digits.length() - 1 - decimal.scale();
+        String sign = (value < 0) ? "-" : "";
+        if (exponent < -4 || exponent >= 16) {
+            return sign + digits.charAt(0) + ((digits.length() > 1) ? "." + digits.substring(1) : "")
+                    + String.format(Locale.ROOT, "e%s%02d", (exponent < 0) ? "-" : "+", Math.abs(exponent));
+        }
+        String plain = decimal.abs().toPlainString();
+        return sign + (plain.contains(".") ? plain : plain + ".0");
     }
 
     /** Half of the frames are blank-dominated, half peak at a random label; the rest of the mass is spread. */
@@ -265,6 +439,14 @@ public final class DecodingBenchmark {
     }
 
     private record Decoded(LogProbs out, double seconds, String text) {
+    }
+
+    /**
+     * One exit decoded one way.
+     * @param wer the WER on each set, in the sets' order
+     * @param secondsPerAudioSecond the decoder's time per second of audio, NaN when not timed
+     */
+    private record Measured(int depth, String decoder, Map<Path, Double> wer, double secondsPerAudioSecond) {
     }
 
 }

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.entry;
 
 class ModelManifestTests {
 
@@ -48,6 +49,29 @@ class ModelManifestTests {
         });
         assertThat(manifest.outputFrameSeconds()).isEqualTo(0.08);
         assertThat(manifest.minSamples()).isEqualTo(400 + 14 * 160);
+    }
+
+    @Test
+    void readsTheWordErrorRateWithTheLanguageModelPerExit(@TempDir Path folder) throws Exception {
+        String devWer = "\"dev_wer\": {\"synth\": 0.08, \"fsdd\": 0.01}";
+        Files.writeString(folder.resolve("manifest.json"),
+                MANIFEST.replace(devWer, devWer + ", \"dev_wer_lm\": {\"synth\": 0.0512, \"fsdd\": 0.005}"));
+        ModelManifest manifest = ModelManifest.load(folder);
+        assertThat(manifest.exit(12)).get().satisfies((exit) -> {
+            assertThat(exit.devWerLm()).containsOnly(entry("synth", 0.0512), entry("fsdd", 0.005));
+            assertThat(exit.devWer()).containsOnly(entry("synth", 0.08), entry("fsdd", 0.01));
+        });
+        assertThat(manifest.exit(2)).get().satisfies((exit) -> assertThat(exit.devWerLm()).isEmpty());
+    }
+
+    @Test
+    void givesEveryExitAnEmptyWordErrorRateWithTheLanguageModelWhenTheManifestHasNone(@TempDir Path folder)
+            throws Exception {
+        Files.writeString(folder.resolve("manifest.json"), MANIFEST);
+        assertThat(ModelManifest.load(folder).exits()).allSatisfy((exit) -> {
+            assertThat(exit.devWerLm()).isNotNull().isEmpty();
+            assertThat(exit.devWer()).isNotEmpty();
+        });
     }
 
     @Test
