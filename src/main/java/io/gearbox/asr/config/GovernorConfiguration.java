@@ -7,6 +7,8 @@ import java.util.Map;
 
 import io.gearbox.asr.governor.DepthGovernor;
 import io.gearbox.asr.governor.ExitPrior;
+import io.gearbox.asr.governor.Gear;
+import io.gearbox.asr.governor.Maximise;
 import io.gearbox.asr.governor.SignalSource;
 import io.gearbox.asr.inference.AcousticModel;
 import io.gearbox.asr.inference.ModelManifest;
@@ -58,7 +60,22 @@ class GovernorConfiguration {
     DepthGovernor depthGovernor(AcousticModel model, AdmissionQueue admission, GovernorProperties properties,
             RecognitionProperties recognition, DecodingProperties decoding, ObjectProvider<SignalSource> signals) {
         boolean fastGears = properties.fastGears() && decoding.method() != DecodingProperties.Method.GREEDY;
-        DepthGovernor governor = new DepthGovernor(priors(model, properties.priorRealTimeFactor()), fastGears,
+        List<Gear> ladder = DepthGovernor.ladder(model.depths(), fastGears);
+        Map<Gear, Double> rates = wordErrorRates(model.manifest(), ladder, decoding, properties.accuracySet());
+        if (properties.maximise() == Maximise.CORRECT_ANSWERS && recognition.maxQueueWait().isZero()
+                && properties.queueDeadline() == 0) {
+            // the gear it picks may serve only part of the arrivals: without a deadline the rest would queue
+            // until they are late, and every answer with them
+            throw new IllegalStateException("asr.governor.maximise=correct-answers needs a queue deadline "
+                    + "(asr.governor.queue-deadline above 0, or asr.recognition.max-queue-wait)");
+        }
+        if (properties.maximise() == Maximise.CORRECT_ANSWERS && rates.size() < ladder.size()) {
+            throw new IllegalStateException("asr.governor.maximise=correct-answers needs the word error rate of "
+                    + "every gear on the development set '" + properties.accuracySet() + "' (asr.governor.accuracy-set), "
+                    + "but the manifest of " + model.manifest().name() + " gives it for " + rates.keySet() + " of "
+                    + ladder);
+        }
+        DepthGovernor governor = new DepthGovernor(priors(model, properties.priorRealTimeFactor()), ladder, rates,
                 properties.toSettings(), GovernedDepth.loadProbe(admission), signals.orderedStream().toList(),
                 Clock.systemUTC());
         if (!properties.enabled()) {
@@ -82,6 +99,27 @@ class GovernorConfiguration {
     @Bean
     GovernorSchedule governorSchedule(DepthGovernor governor, GovernorProperties properties) {
         return new GovernorSchedule(governor, properties.evaluationInterval());
+    }
+
+    /**
+     * Each gear's word error rate on the development set {@code set}, from the manifest: a greedy gear's is its
+     * exit's {@code dev_wer}; a gear with the configured decoder has its exit's {@code dev_wer_lm} when that
+     * decoder fuses the language model in (measured at the manifest's weights and the default beam), else its
+     * {@code dev_wer} (beam search alone is within about a point of greedy decoding on the shipped model). Gears
+     * whose figure the manifest lacks are left out.
+     */
+    static Map<Gear, Double> wordErrorRates(ModelManifest manifest, List<Gear> ladder, DecodingProperties decoding,
+            String set) {
+        boolean withLanguageModel = decoding.method() != DecodingProperties.Method.GREEDY
+                && decoding.languageModel() && manifest.languageModel() != null;
+        Map<Gear, Double> rates = new LinkedHashMap<>();
+        for (Gear gear : ladder) {
+            manifest.exit(gear.depth())
+                .map((exit) -> (withLanguageModel && !gear.isFast()) ? exit.devWerLm() : exit.devWer())
+                .map((byName) -> byName.get(set))
+                .ifPresent((rate) -> rates.put(gear, rate));
+        }
+        return rates;
     }
 
     /**

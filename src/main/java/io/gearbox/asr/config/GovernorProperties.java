@@ -3,9 +3,11 @@ package io.gearbox.asr.config;
 import java.time.Duration;
 
 import io.gearbox.asr.governor.GovernorSettings;
+import io.gearbox.asr.governor.Maximise;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import org.hibernate.validator.constraints.time.DurationMax;
 import org.hibernate.validator.constraints.time.DurationMin;
@@ -43,6 +45,11 @@ import org.springframework.validation.annotation.Validated;
  * beam search and no language model, below every exit but the shallowest with the configured decoder (else every
  * exit is a gear with the configured decoder); only when that decoder ({@code asr.decoding.method}) is not greedy
  * already. {@link io.gearbox.asr.governor.DepthGovernor#ladder} gives the rule and why
+ * @param maximise what a move under load maximises ({@link Maximise}): {@code answers} on time (shed to the deepest
+ * gear that keeps up, however inaccurate), or {@code correct-answers} on time (the gear with the most correct words
+ * among the arrivals, turning the rest away); the latter needs the model's word error rates
+ * @param accuracySet the development set, by its name in the manifest's {@code dev_wer} and {@code dev_wer_lm},
+ * whose word error rates rate the gears
  */
 @ConfigurationProperties("asr.governor")
 @Validated
@@ -62,7 +69,8 @@ public record GovernorProperties(@DefaultValue("true") boolean enabled,
         @DefaultValue("0.1") @DecimalMin(value = "0", inclusive = false) double priorRealTimeFactor,
         @DefaultValue("false") boolean machineCpuSteers, @DefaultValue("0") @Min(0) int gpuIndex,
         @DefaultValue("true") boolean fastGears,
-        @DefaultValue("0.5") @DecimalMin("0") @DecimalMax("1") double queueDeadline) {
+        @DefaultValue("0.5") @DecimalMin("0") @DecimalMax("1") double queueDeadline,
+        @DefaultValue("answers") @NotNull Maximise maximise, @DefaultValue("synth") @NotBlank String accuracySet) {
 
     /**
      * @return the policy settings
@@ -70,7 +78,8 @@ public record GovernorProperties(@DefaultValue("true") boolean enabled,
      */
     public GovernorSettings toSettings() {
         return new GovernorSettings(this.latencySlo, this.latencyLowFraction, this.predictionTarget,
-                this.utilisationHigh, this.utilisationLow, this.dwell, this.cooldown, this.window, this.minSamples);
+                this.utilisationHigh, this.utilisationLow, this.dwell, this.cooldown, this.window, this.minSamples,
+                this.maximise);
     }
 
 }

@@ -71,6 +71,12 @@ public record DepthChange(Gear from, Gear to, Direction direction, Reason reason
 		 */
 		RECOVERY,
 
+		/**
+		 * Maximising correct answers ({@link Maximise#CORRECT_ANSWERS}) under load, a deeper gear is predicted to
+		 * answer more of the arrivals' words correctly on time, though it turns more of them away.
+		 */
+		ACCURACY,
+
 		/** An operator pinned the depth. */
 		PIN
 

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -126,6 +127,24 @@ import io.gearbox.asr.governor.DepthPolicy.Observation;
  * keep up, as a move shallower goes no further than it must.
  * <li>Otherwise hold.
  * </ol>
+ *
+ * <h2>Maximising correct answers ({@link Maximise#CORRECT_ANSWERS})</h2>
+ * The rule above sheds to the deepest gear that keeps up, however inaccurate, so as to answer the most requests on
+ * time. With {@code maximise} set to correct answers, a high mark crossed once the offered load is measured instead
+ * chooses, with {@code A95} the p95 audio length and {@code a(e) = 1 − WER(e)} the gear's accuracy on a
+ * development set,
+ *
+ * <pre>
+ * value(e) = min(1, 1 / ρ(e)) · a(e)     if c(e) · A95 <= goal, else 0
+ * </pre>
+ *
+ * the share of the arrivals' words the gear gets right within the objective (it serves at most {@code 1 / ρ(e)} of
+ * them; the queue's deadline turns the rest away before they are late, so this mode needs one): the benchmark's
+ * effective accuracy, predicted. It moves to the gear with the highest value, in either direction, unless the
+ * current gear's is within {@link DepthPolicy#CORRECT_ANSWERS_TOLERANCE} of it; holding there is
+ * {@link PolicyState#SHEDDING}. A move deeper ({@link Reason#ACCURACY}) waits out the cooldown and a {@code dwell}
+ * after the last change; under {@link Reason#LATENCY} the current gear, whose answers are late as measured, is no
+ * candidate. Without a measured arrival rate, and for the low marks, the rule above applies unchanged.
  * The gap between the high and low marks, the dwell before each deeper step, the cooldown after every change
  * and the fresh-evidence rule for {@code P} (a move is never repeated on the latencies that caused it) keep the
  * depth from flapping.
@@ -188,6 +207,9 @@ public final class DepthGovernor {
 
 	/** For each gear, the index of its exit in {@link #depths}. */
 	private final int[] exitOf;
+
+	/** For each gear, its word error rate on a development set, or NaN when not known. */
+	private final double[] wordErrorRates;
 
 	private final CostModel costs;
 
@@ -276,6 +298,26 @@ public final class DepthGovernor {
 	 */
 	public DepthGovernor(List<ExitPrior> exits, List<Gear> ladder, GovernorSettings settings, LoadProbe loadProbe,
 			List<SignalSource> sources, Clock clock) {
+		this(exits, ladder, Map.of(), settings, loadProbe, sources, clock);
+	}
+
+	/**
+	 * Creates a governor serving its highest gear in mode {@link GovernorMode#AUTO}, knowing how accurate its
+	 * gears are.
+	 * @param exits the exits, with their prior costs; depths distinct
+	 * @param ladder the gears it may choose, cheapest first; distinct, each on one of the exits
+	 * @param wordErrorRates the word error rate of some or all of the gears on a development set, each
+	 * {@code >= 0}; {@link Maximise#CORRECT_ANSWERS} needs every gear's, and operators see them
+	 * @param settings the policy settings
+	 * @param loadProbe the in-flight and queued gauges
+	 * @param sources utilisation signals, possibly none
+	 * @param clock the time source; tests pass a fake one
+	 * @throws IllegalArgumentException when the ladder is empty, repeats a gear or names a depth that is not an
+	 * exit, when a word error rate is negative or not a number, or when the settings maximise correct answers and
+	 * a gear has no word error rate
+	 */
+	public DepthGovernor(List<ExitPrior> exits, List<Gear> ladder, Map<Gear, Double> wordErrorRates,
+			GovernorSettings settings, LoadProbe loadProbe, List<SignalSource> sources, Clock clock) {
 		Objects.requireNonNull(exits, "exits");
 		Objects.requireNonNull(ladder, "ladder");
 		this.settings = Objects.requireNonNull(settings, "settings");
@@ -294,6 +336,16 @@ public final class DepthGovernor {
 			requireExit(this.gears[i].depth());
 			this.exitOf[i] = this.costs.indexOf(this.gears[i].depth());
 		}
+		this.wordErrorRates = new double[this.gears.length];
+		for (int i = 0; i < this.gears.length; i++) {
+			Double wer = Objects.requireNonNull(wordErrorRates, "wordErrorRates").get(this.gears[i]);
+			if (wer != null && !(wer >= 0)) {
+				throw new IllegalArgumentException("the word error rate of gear " + this.gears[i]
+						+ " must be >= 0 but was " + wer);
+			}
+			this.wordErrorRates[i] = (wer != null) ? wer : Double.NaN;
+		}
+		requireWordErrorRates(settings);
 		this.signalBoard = new SignalBoard(sources, loadProbe, 1);
 		Instant now = clock.instant();
 		this.windows = new Windows(settings.window().toNanos(), nanos(now));
@@ -516,6 +568,7 @@ public final class DepthGovernor {
 	 */
 	public void updateSettings(GovernorSettings settings) {
 		Objects.requireNonNull(settings, "settings");
+		requireWordErrorRates(settings);
 		synchronized (this) {
 			Instant now = this.clock.instant();
 			if (!settings.window().equals(this.settings.window())) {
@@ -541,10 +594,31 @@ public final class DepthGovernor {
 		List<GovernorSnapshot.ExitCost> table = new ArrayList<>();
 		for (int i = 0; i < this.gears.length; i++) {
 			table.add(new GovernorSnapshot.ExitCost(this.gears[i], cost[i], this.lastWindowCost[i],
-					estimates.samples()[this.exitOf[i]], this.lastPrediction[i], this.lastOfferedLoad[i]));
+					estimates.samples()[this.exitOf[i]], this.lastPrediction[i], this.lastOfferedLoad[i],
+					this.wordErrorRates[i]));
 		}
 		return new GovernorSnapshot(this.clock.instant(), this.gear, this.mode, this.state, this.lastDecision,
 				Optional.ofNullable(this.lastChange), this.lastSignals, table, this.settings);
+	}
+
+	/**
+	 * @throws IllegalArgumentException when the settings maximise correct answers and a gear has no word error
+	 * rate
+	 */
+	private void requireWordErrorRates(GovernorSettings settings) {
+		if (settings.maximise() != Maximise.CORRECT_ANSWERS) {
+			return;
+		}
+		List<Gear> unrated = new ArrayList<>();
+		for (int i = 0; i < this.gears.length; i++) {
+			if (Double.isNaN(this.wordErrorRates[i])) {
+				unrated.add(this.gears[i]);
+			}
+		}
+		if (!unrated.isEmpty()) {
+			throw new IllegalArgumentException("maximising correct answers needs the word error rate of every gear, "
+					+ "but the model gives none for " + unrated);
+		}
 	}
 
 	private void requireExit(int depth) {
@@ -625,9 +699,15 @@ public final class DepthGovernor {
 				this.signalBoard.statuses());
 		long rejectedSinceChange = (this.lastChangeNanos == DepthPolicy.NEVER) ? rejected
 				: windows.rejections.viewSince(this.lastChangeNanos, nowNanos).count();
+		double[] unqueued = DepthPolicy.predict(cost, 0, load.workers(), this.meanAudioSeconds,
+				this.p95AudioSeconds);
+		double[] accuracy = new double[this.gears.length];
+		for (int i = 0; i < accuracy.length; i++) {
+			accuracy[i] = Math.max(0, 1 - this.wordErrorRates[i]);
+		}
 		return new Observation(nowNanos, decisionP95, utilisation, load, this.gears.clone(), cost,
 				estimates.measured(), predicted, predictedNow, predictedAtWindowCost, arrivals, offered,
-				rejectedSinceChange);
+				rejectedSinceChange, unqueued, accuracy);
 	}
 
 	/**

@@ -94,7 +94,8 @@ final class DepthPolicy {
 					settings.utilisationHigh());
 		}
 		if (trigger != null) {
-			if (current == 0) {
+			boolean byValue = settings.maximise() == Maximise.CORRECT_ANSWERS && observation.offeredLoadKnown();
+			if (current == 0 && (!byValue || trigger == Reason.LATENCY)) {
 				return Decision.hold(current, PolicyState.AT_SHALLOWEST, why + "; already at the shallowest exit",
 						NEVER);
 			}
@@ -112,6 +113,9 @@ final class DepthPolicy {
 			}
 			else if (coolingDown) {
 				return Decision.hold(current, PolicyState.COOLING_DOWN, why + "; cooling down", NEVER);
+			}
+			if (byValue) {
+				return mostCorrectAnswers(settings, observation, memory, trigger, why, coolingDown);
 			}
 			int target = 0;
 			for (int i = current - 1; i >= 0; i--) {
@@ -169,6 +173,76 @@ final class DepthPolicy {
 				seconds(calmFor), (target == deepest) ? "deepest gear" : "deepest gear that keeps up:",
 				observation.gears()[target], predicted[target], offered(observation, target), load(observation));
 		return Decision.move(target, Reason.RECOVERY, detail, now);
+	}
+
+	/**
+	 * A high mark is crossed while maximising correct answers: move to the gear with the most
+	 * {@link #correctAnswers}, in either direction, unless the current gear is within
+	 * {@link #CORRECT_ANSWERS_TOLERANCE} of it (then hold and let the queue's deadline turn the excess away). Under
+	 * {@link Reason#LATENCY} the current gear's answers are late as measured, whatever the prediction, so it is no
+	 * candidate and the move goes shallower. A move deeper waits for the {@code dwell} after the last change, as a
+	 * recovery does, and never happens within the cooldown (which only a move further down may cut short): so a
+	 * gear whose answers turn out late under the load is left for a dwell, not flapped back to.
+	 */
+	private static Decision mostCorrectAnswers(GovernorSettings settings, Observation observation, Memory memory,
+			Reason trigger, String why, boolean coolingDown) {
+		int current = memory.gearIndex();
+		double goal = seconds(settings.latencySlo().toNanos()) * settings.predictionTarget();
+		double[] value = correctAnswers(observation, goal);
+		boolean currentLate = trigger == Reason.LATENCY;
+		int last = currentLate ? current - 1 : value.length - 1;
+		int best = 0;
+		for (int i = 1; i <= last; i++) {
+			if (value[i] > value[best]) {
+				best = i;
+			}
+		}
+		if (!currentLate && value[current] >= (1 - CORRECT_ANSWERS_TOLERANCE) * value[best]) {
+			best = current;
+		}
+		String detail = String.format(Locale.ROOT, "%s; most correct answers on time: %s (%s)%s; at %s %s", why,
+				observation.gears()[best], valueOf(observation, value, best), load(observation),
+				observation.gears()[current], valueOf(observation, value, current));
+		if (best == current) {
+			return Decision.hold(current, PolicyState.SHEDDING, detail, NEVER);
+		}
+		if (best > current) {
+			long sinceChange = observation.nowNanos() - memory.lastChangeNanos();
+			if (coolingDown || (memory.lastChangeNanos() != NEVER && sinceChange < settings.dwell().toNanos())) {
+				return Decision.hold(current, PolicyState.SHEDDING, String.format(Locale.ROOT,
+						"%s; deeper after %.1f s of %.1f s since the last change", detail, seconds(sinceChange),
+						seconds(settings.dwell().toNanos())), NEVER);
+			}
+			return Decision.move(best, Reason.ACCURACY, detail, NEVER);
+		}
+		return Decision.move(best, trigger, detail, NEVER);
+	}
+
+	/**
+	 * How close the current gear's {@link #correctAnswers} may come to the best's and still be kept: the
+	 * estimates rest on a noisy arrival rate and cost, and moving between two gears of about the same value would
+	 * only flap.
+	 */
+	static final double CORRECT_ANSWERS_TOLERANCE = 0.05;
+
+	/**
+	 * The expected share of the arriving requests' words that each gear answers correctly within the objective:
+	 * {@code min(1, 1 / ρ(e)) · (1 − WER(e))}, the share of the arrivals its workers can serve (the queue's
+	 * deadline turns the rest away before they are late) times the share of their words it gets right; 0 for a
+	 * gear whose own service time, with no queue, is predicted over {@code goal}.
+	 */
+	static double[] correctAnswers(Observation observation, double goal) {
+		double[] value = new double[observation.gears().length];
+		for (int i = 0; i < value.length; i++) {
+			double served = Math.min(1, 1 / Math.max(observation.offeredLoad()[i], Double.MIN_NORMAL));
+			value[i] = (observation.serviceSeconds()[i] <= goal) ? served * observation.accuracy()[i] : 0;
+		}
+		return value;
+	}
+
+	private static String valueOf(Observation observation, double[] value, int i) {
+		return String.format(Locale.ROOT, "%.3f: serves %.0f%% at WER %.1f%%", value[i],
+				100 * Math.min(1, 1 / observation.offeredLoad()[i]), 100 * (1 - observation.accuracy()[i]));
 	}
 
 	/**
@@ -251,12 +325,13 @@ final class DepthPolicy {
 	 * {@link #offeredLoadKnown()}
 	 * @param rejectedSinceChange requests turned away in the window since the last change (in the whole window
 	 * when there was none)
+	 * @param serviceSeconds predicted latency of a typical request at each exit with no queue ahead of it
+	 * @param accuracy {@code 1 − WER} of each gear, at least 0; NaN where the model gives no word error rate
 	 */
 	record Observation(long nowNanos, OptionalDouble p95LatencySeconds, OptionalDouble utilisation,
 			LoadProbe.Load load, Gear[] gears, double[] cost, boolean costsMeasured, double[] predictedSeconds,
 			double[] predictedNowSeconds, double[] predictedAtWindowCostSeconds, OptionalDouble arrivalsPerSecond,
-			double[] offeredLoad,
-			long rejectedSinceChange) {
+			double[] offeredLoad, long rejectedSinceChange, double[] serviceSeconds, double[] accuracy) {
 
 		/** Whether the offered load rests on measured costs and a measured arrival rate. */
 		boolean offeredLoadKnown() {

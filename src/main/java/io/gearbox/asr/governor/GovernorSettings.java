@@ -19,13 +19,14 @@ import java.util.Objects;
  * @param cooldown minimum time after any change of depth before the policy changes it again
  * @param window length of the sliding window over request latencies and audio lengths
  * @param minSamples fewest requests in the window (since the last change) for its p95 to count
+ * @param maximise what a move under load maximises: answers on time, or correct words on time
  *
  * <p>Every duration is at most {@link #MAX_DURATION}: the policy works in nanoseconds, and longer durations would
  * overflow them.
  */
 public record GovernorSettings(Duration latencySlo, double latencyLowFraction, double predictionTarget,
 		double utilisationHigh, double utilisationLow, Duration dwell, Duration cooldown, Duration window,
-		int minSamples) {
+		int minSamples, Maximise maximise) {
 
 	/** The longest duration any setting may have. */
 	public static final Duration MAX_DURATION = Duration.ofDays(1);
@@ -38,6 +39,7 @@ public record GovernorSettings(Duration latencySlo, double latencyLowFraction, d
 		Objects.requireNonNull(dwell, "dwell");
 		Objects.requireNonNull(cooldown, "cooldown");
 		Objects.requireNonNull(window, "window");
+		Objects.requireNonNull(maximise, "maximise");
 		requirePositive("latencySlo", latencySlo);
 		if (!(latencyLowFraction > 0 && latencyLowFraction < 1)) {
 			throw new IllegalArgumentException("latencyLowFraction must be in (0, 1) but was " + latencyLowFraction);
@@ -85,11 +87,11 @@ public record GovernorSettings(Duration latencySlo, double latencyLowFraction, d
 
 	/**
 	 * The defaults: p95 objective 1 s, p95 low mark 0.6 (600 ms), prediction target 0.8, utilisation marks 0.90
-	 * and 0.60, dwell 10 s, cooldown 3 s, window 10 s, at least 20 samples.
+	 * and 0.60, dwell 10 s, cooldown 3 s, window 10 s, at least 20 samples, maximise answers.
 	 */
 	public static GovernorSettings defaults() {
 		return new GovernorSettings(DEFAULT_LATENCY_SLO, 0.6, 0.8, 0.90, 0.60, Duration.ofSeconds(10),
-				Duration.ofSeconds(3), Duration.ofSeconds(10), 20);
+				Duration.ofSeconds(3), Duration.ofSeconds(10), 20, Maximise.ANSWERS);
 	}
 
 	/** A builder starting from these settings, for changing a few of them. */
@@ -118,6 +120,8 @@ public record GovernorSettings(Duration latencySlo, double latencyLowFraction, d
 
 		private int minSamples;
 
+		private Maximise maximise;
+
 		private Builder(GovernorSettings from) {
 			this.latencySlo = from.latencySlo;
 			this.latencyLowFraction = from.latencyLowFraction;
@@ -128,6 +132,7 @@ public record GovernorSettings(Duration latencySlo, double latencyLowFraction, d
 			this.cooldown = from.cooldown;
 			this.window = from.window;
 			this.minSamples = from.minSamples;
+			this.maximise = from.maximise;
 		}
 
 		public Builder latencySlo(Duration latencySlo) {
@@ -175,11 +180,16 @@ public record GovernorSettings(Duration latencySlo, double latencyLowFraction, d
 			return this;
 		}
 
+		public Builder maximise(Maximise maximise) {
+			this.maximise = maximise;
+			return this;
+		}
+
 		/** @throws IllegalArgumentException naming the first invalid value */
 		public GovernorSettings build() {
 			return new GovernorSettings(this.latencySlo, this.latencyLowFraction, this.predictionTarget,
 					this.utilisationHigh, this.utilisationLow, this.dwell, this.cooldown, this.window,
-					this.minSamples);
+					this.minSamples, this.maximise);
 		}
 
 	}

@@ -91,9 +91,11 @@ public record GovernorSnapshot(Instant at, Gear gear, GovernorMode mode, PolicyS
 	 * @param predictedLatencySeconds predicted end-to-end latency of a typical request now
 	 * @param offeredLoad the fraction of the workers the arriving requests would keep busy at this exit
 	 * ({@code > 1}: more than it can serve), or {@code NaN} before arrivals and costs are measured
+	 * @param wordErrorRate the gear's word error rate on the model's development set, or {@code NaN} when the
+	 * model gives none
 	 */
 	public record ExitCost(Gear gear, double costSecondsPerAudioSecond, double windowCostSecondsPerAudioSecond,
-			long samples, double predictedLatencySeconds, double offeredLoad) {
+			long samples, double predictedLatencySeconds, double offeredLoad, double wordErrorRate) {
 
 		/** The gear's exit. */
 		public int depth() {

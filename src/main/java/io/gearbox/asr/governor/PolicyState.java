@@ -15,6 +15,12 @@ public enum PolicyState {
 	/** A high mark is crossed at the shallowest exit: nothing shallower to go to. */
 	AT_SHALLOWEST,
 
+	/**
+	 * Maximising correct answers ({@link Maximise#CORRECT_ANSWERS}), a high mark is crossed at the gear predicted
+	 * to answer the most words correctly on time: the queue's deadline turns the excess away.
+	 */
+	SHEDDING,
+
 	/** At the deepest exit with no high mark crossed. */
 	AT_DEEPEST,
 

@@ -79,11 +79,12 @@ class GovernorMetrics implements MeterBinder {
             .baseUnit("requests.per.second")
             .register(registry);
         for (Reason reason : Reason.values()) {
-            if (reason != Reason.RECOVERY) {
+            if (reason != Reason.RECOVERY && reason != Reason.ACCURACY) {
                 switches(registry, Direction.DOWN, reason);
             }
         }
         switches(registry, Direction.UP, Reason.RECOVERY);
+        switches(registry, Direction.UP, Reason.ACCURACY);
         switches(registry, Direction.UP, Reason.PIN);
         this.governor.addListener((change) -> switches(registry, change.direction(), change.reason()).increment());
         for (SourceStatus source : this.governor.snapshot().signals().sources()) {

@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import io.gearbox.asr.governor.DepthGovernor;
 import io.gearbox.asr.governor.Gear;
 import io.gearbox.asr.governor.GovernorSettings;
+import io.gearbox.asr.governor.Maximise;
 import io.gearbox.asr.recognition.AdmissionQueue;
 import io.gearbox.asr.recognition.UnknownDepthException;
 import reactor.core.publisher.Mono;
@@ -37,13 +38,15 @@ import org.springframework.web.server.ServerWebExchange;
  * that exit),
  * {@code latencySlo}, {@code dwell}, {@code cooldown}, {@code window} (durations such as {@code "800ms"},
  * {@code "2s"}, {@code "PT1S"}, or a number of milliseconds), {@code latencyLowFraction}, {@code predictionTarget},
- * {@code utilisationHigh}, {@code utilisationLow} (fractions), {@code minSamples} (a count).
+ * {@code utilisationHigh}, {@code utilisationLow} (fractions), {@code minSamples} (a count), {@code maximise}
+ * ({@code answers} | {@code correct-answers}; the latter only when the model gives every gear's word error rate).
  */
 @RestController
 class GovernorController {
 
     private static final Set<String> KEYS = Set.of("mode", "depth", "decoding", "latencySlo", "latencyLowFraction",
-            "predictionTarget", "utilisationHigh", "utilisationLow", "dwell", "cooldown", "window", "minSamples");
+            "predictionTarget", "utilisationHigh", "utilisationLow", "dwell", "cooldown", "window", "minSamples",
+            "maximise");
 
     private final DepthGovernor governor;
 
@@ -116,8 +119,17 @@ class GovernorController {
                     + this.governor.gears().stream().map(Gear::toString).toList());
         }
         GovernorSettings settings = settings(fields);
+        if (settings.maximise() == Maximise.CORRECT_ANSWERS && this.admission.maxQueueWait().isZero()) {
+            throw new InvalidRequestException("Invalid settings: maximising correct answers needs a queue deadline, "
+                    + "and this service has none (asr.governor.queue-deadline is 0)");
+        }
         if (!settings.equals(this.governor.settings())) {
-            this.governor.updateSettings(settings);
+            try {
+                this.governor.updateSettings(settings); // checks them against the model before applying any
+            }
+            catch (IllegalArgumentException ex) {
+                throw new InvalidRequestException("Invalid settings: " + ex.getMessage());
+            }
         }
         if ("pinned".equals(mode)) {
             this.governor.pin(gear);
@@ -138,6 +150,7 @@ class GovernorController {
         set(fields, "utilisationHigh", GovernorController::fraction, builder::utilisationHigh);
         set(fields, "utilisationLow", GovernorController::fraction, builder::utilisationLow);
         set(fields, "minSamples", GovernorController::count, builder::minSamples);
+        set(fields, "maximise", GovernorController::maximise, builder::maximise);
         try {
             return builder.build();
         }
@@ -159,6 +172,19 @@ class GovernorController {
             throw new InvalidRequestException("'" + name + "' must be a whole number, was " + describe(value));
         }
         return count;
+    }
+
+    private static Maximise maximise(String name, Object value) {
+        if (value instanceof String text) {
+            try {
+                return Maximise.of(text.trim().toLowerCase(Locale.ROOT));
+            }
+            catch (IllegalArgumentException ex) {
+                // reported below with the value as the client sent it
+            }
+        }
+        throw new InvalidRequestException("'" + name + "' must be 'answers' or 'correct-answers', was "
+                + describe(value));
     }
 
     private static String mode(Object value) {

@@ -160,15 +160,22 @@ record GovernorView(int depth, String decoding, String mode, String state, Strin
      * @param measured whether requests at this exit measured its cost rather than its shape being assumed
      * @param offeredLoad fraction of the workers the arriving requests would keep busy at this exit (above 1: more
      * than it can serve); {@code null} until arrivals and costs are measured
+     * @param wordErrorRate the gear's word error rate on the model's development set; {@code null} when the model
+     * gives none
      */
-    record Exit(int depth, String decoding, double costSecondsPerAudioSecond, double windowCostSecondsPerAudioSecond, long samples,
-            Double predictedLatencyMs, boolean measured, Double offeredLoad) {
+    record Exit(int depth, String decoding, double costSecondsPerAudioSecond,
+            double windowCostSecondsPerAudioSecond, long samples, Double predictedLatencyMs, boolean measured,
+            Double offeredLoad, Double wordErrorRate) {
 
         static Exit of(GovernorSnapshot.ExitCost cost) {
             double predicted = cost.predictedLatencySeconds() * 1e3;
-            return new Exit(cost.gear().depth(), cost.gear().decoding().label(), cost.costSecondsPerAudioSecond(), cost.windowCostSecondsPerAudioSecond(),
-                    cost.samples(), Double.isFinite(predicted) ? predicted : null, cost.measured(),
-                    Double.isFinite(cost.offeredLoad()) ? cost.offeredLoad() : null);
+            return new Exit(cost.gear().depth(), cost.gear().decoding().label(), cost.costSecondsPerAudioSecond(),
+                    cost.windowCostSecondsPerAudioSecond(), cost.samples(), finiteOrNull(predicted),
+                    cost.measured(), finiteOrNull(cost.offeredLoad()), finiteOrNull(cost.wordErrorRate()));
+        }
+
+        private static Double finiteOrNull(double value) {
+            return Double.isFinite(value) ? value : null;
         }
 
     }
@@ -177,13 +184,13 @@ record GovernorView(int depth, String decoding, String mode, String state, Strin
      * The settings, durations as {@code "<n>ms"}.
      */
     record Settings(String latencySlo, double latencyLowFraction, double predictionTarget, double utilisationHigh,
-            double utilisationLow, String dwell, String cooldown, String window, int minSamples) {
+            double utilisationLow, String dwell, String cooldown, String window, int minSamples, String maximise) {
 
         static Settings of(GovernorSettings settings) {
             return new Settings(millis(settings.latencySlo()), settings.latencyLowFraction(),
                     settings.predictionTarget(), settings.utilisationHigh(), settings.utilisationLow(),
                     millis(settings.dwell()), millis(settings.cooldown()), millis(settings.window()),
-                    settings.minSamples());
+                    settings.minSamples(), settings.maximise().label());
         }
 
         private static String millis(Duration duration) {

@@ -3,6 +3,7 @@ package io.gearbox.asr.config;
 import java.time.Duration;
 
 import io.gearbox.asr.governor.GovernorSettings;
+import io.gearbox.asr.governor.Maximise;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -29,6 +30,8 @@ class GovernorPropertiesTests {
             assertThat(governor.evaluationInterval()).isEqualTo(Duration.ofSeconds(1));
             assertThat(governor.machineCpuSteers()).isFalse();
             assertThat(governor.fastGears()).isTrue();
+            assertThat(governor.maximise()).isEqualTo(Maximise.ANSWERS);
+            assertThat(governor.accuracySet()).isEqualTo("synth");
             assertThat(context.getBean(AdminProperties.class).hasToken()).isFalse();
         });
     }
@@ -38,7 +41,8 @@ class GovernorPropertiesTests {
         this.runner.withPropertyValues("asr.governor.latency-slo=800ms", "asr.governor.utilisation-high=0.8",
                 "asr.governor.utilisation-low=0.5", "asr.governor.dwell=30s", "asr.governor.cooldown=2s",
                 "asr.governor.window=5s", "asr.governor.min-samples=10", "asr.governor.evaluation-interval=250ms",
-                "asr.governor.enabled=false", "asr.governor.fast-gears=false", "asr.admin.token=s3cret")
+                "asr.governor.enabled=false", "asr.governor.fast-gears=false", "asr.admin.token=s3cret",
+                "asr.governor.maximise=correct-answers", "asr.governor.accuracy-set=fsdd")
             .run((context) -> {
                 GovernorProperties governor = context.getBean(GovernorProperties.class);
                 GovernorSettings settings = governor.toSettings();
@@ -52,6 +56,8 @@ class GovernorPropertiesTests {
                 assertThat(governor.evaluationInterval()).isEqualTo(Duration.ofMillis(250));
                 assertThat(governor.enabled()).isFalse();
                 assertThat(governor.fastGears()).isFalse();
+                assertThat(settings.maximise()).isEqualTo(Maximise.CORRECT_ANSWERS);
+                assertThat(governor.accuracySet()).isEqualTo("fsdd");
                 AdminProperties admin = context.getBean(AdminProperties.class);
                 assertThat(admin.hasToken()).isTrue();
                 assertThat(admin.toString()).doesNotContain("s3cret");
@@ -63,6 +69,7 @@ class GovernorPropertiesTests {
         this.runner.withPropertyValues("asr.governor.utilisation-high=1.5")
             .run((context) -> assertThat(context).hasFailed());
         this.runner.withPropertyValues("asr.governor.min-samples=0").run((context) -> assertThat(context).hasFailed());
+        this.runner.withPropertyValues("asr.governor.maximise=words").run((context) -> assertThat(context).hasFailed());
         this.runner.withPropertyValues("asr.governor.latency-low-fraction=1")
             .run((context) -> assertThat(context).hasFailed());
         for (String duration : new String[] { "asr.governor.latency-slo=0s", "asr.governor.latency-slo=2d",

@@ -689,6 +689,87 @@ class DepthGovernorTests {
 		assertThat(governor.mode()).isEqualTo(GovernorMode.AUTO);
 	}
 
+	/**
+	 * Word error rates for the plant's exits, on the full decoder: exit 6 is where accuracy stops paying for its
+	 * cost, as with a model whose shallow exits are far less accurate than the deep ones, which differ little.
+	 */
+	private static final Map<Gear, Double> WORD_ERROR_RATES = Map.of(Gear.full(2), 0.85, Gear.full(4), 0.70,
+			Gear.full(6), 0.45, Gear.full(8), 0.40, Gear.full(10), 0.36, Gear.full(12), 0.34);
+
+	private static final GovernorSettings CORRECT_ANSWERS = GovernorSettings.defaults().toBuilder()
+		.maximise(Maximise.CORRECT_ANSWERS)
+		.build();
+
+	private DepthGovernor rated(FluidPlant plant, GovernorSettings settings) {
+		List<Gear> ladder = FluidPlant.exits().stream().map((exit) -> Gear.full(exit.depth())).toList();
+		DepthGovernor governor = new DepthGovernor(FluidPlant.exits(), ladder, WORD_ERROR_RATES, settings,
+				plant.loadProbe(), List.of(plant.utilisationSource()), this.clock);
+		governor.addListener(this.changes::add);
+		return governor;
+	}
+
+	@Test
+	void underSustainedOverloadMaximisingCorrectAnswersHoldsTheGearThatGetsTheMostWordsRightAndSheds() {
+		// at 3x full depth's capacity exit 6 serves 74% of the arrivals at 55% accuracy (0.41 of their words right
+		// on time), exit 8 61% at 60% (0.36), full depth 33% at 66% (0.22), exit 2, the one that keeps up, all of
+		// them at 15%
+		FluidPlant plant = new FluidPlant(this.clock).queueCapacity(32).queueDeadline(0.5);
+		DepthGovernor governor = rated(plant, CORRECT_ANSWERS);
+		calmThenSpike(plant, governor, 3);
+		plant.seconds(governor, 240);
+
+		assertThat(governor.gear()).isEqualTo(Gear.full(6));
+		assertThat(governor.snapshot().state()).isEqualTo(PolicyState.SHEDDING);
+		assertThat(plant.rejected()).as("the excess is turned away").isPositive();
+		assertThat(this.changes).as("no flapping").hasSizeLessThanOrEqualTo(3);
+
+		this.changes.clear();
+		plant.load(0.3);
+		plant.seconds(governor, 60);
+		assertThat(governor.gear()).isEqualTo(Gear.full(12));
+		assertThat(this.changes).extracting(DepthChange::reason).containsOnly(Reason.RECOVERY);
+	}
+
+	@Test
+	void theSameOverloadMaximisingAnswersShedsToTheGearThatKeepsUp() {
+		FluidPlant plant = new FluidPlant(this.clock).queueCapacity(32).queueDeadline(0.5);
+		DepthGovernor governor = rated(plant, GovernorSettings.defaults());
+		calmThenSpike(plant, governor, 3);
+		plant.seconds(governor, 240);
+
+		assertThat(governor.gear()).isEqualTo(Gear.full(2));
+		assertThat(governor.snapshot().exits()).extracting(GovernorSnapshot.ExitCost::wordErrorRate)
+			.as("operators see the rates either way")
+			.containsExactly(0.85, 0.70, 0.45, 0.40, 0.36, 0.34);
+	}
+
+	@Test
+	void maximisingCorrectAnswersNeedsEveryGearsWordErrorRate() {
+		List<Gear> ladder = List.of(Gear.full(2), Gear.full(12));
+		Map<Gear, Double> onlyFullDepth = Map.of(Gear.full(12), 0.34);
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new DepthGovernor(FluidPlant.exits(), ladder, onlyFullDepth, CORRECT_ANSWERS,
+					this.plant.loadProbe(), List.of(), this.clock))
+			.withMessageContaining("needs the word error rate of every gear")
+			.withMessageContaining("none for [2]");
+
+		DepthGovernor governor = new DepthGovernor(FluidPlant.exits(), ladder, onlyFullDepth,
+				GovernorSettings.defaults(), this.plant.loadProbe(), List.of(), this.clock);
+		assertThatIllegalArgumentException().isThrownBy(() -> governor.updateSettings(CORRECT_ANSWERS));
+		assertThat(governor.settings().maximise()).as("nothing applied").isEqualTo(Maximise.ANSWERS);
+		assertThat(governor.snapshot().exits()).extracting(GovernorSnapshot.ExitCost::wordErrorRate)
+			.containsExactly(Double.NaN, 0.34);
+	}
+
+	@Test
+	void aWordErrorRateMustBeANumberAtLeastZero() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new DepthGovernor(FluidPlant.exits(), List.of(Gear.full(12)),
+					Map.of(Gear.full(12), -0.1), GovernorSettings.defaults(), this.plant.loadProbe(), List.of(),
+					this.clock))
+			.withMessageContaining("must be >= 0");
+	}
+
 	@Test
 	void tighterObjectiveTakesEffectAtOnce() {
 		DepthGovernor governor = governor();

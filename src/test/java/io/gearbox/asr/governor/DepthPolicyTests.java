@@ -18,6 +18,19 @@ class DepthPolicyTests {
 
 	private static final Gear[] LADDER = { Gear.fast(2), Gear.fast(4), Gear.full(4), Gear.full(12) };
 
+	/** Each gear's latency with no queue: a typical request takes 10 to 100 ms. */
+	private static final double[] UNQUEUED = { 0.01, 0.02, 0.04, 0.1 };
+
+	/** No word error rates. */
+	private static final double[] UNRATED = { Double.NaN, Double.NaN, Double.NaN, Double.NaN };
+
+	/** {@code 1 − WER} of each gear, as on the shipped model: the greedy gears far worse than the language model's. */
+	private static final double[] ACCURACY = { 0.15, 0.24, 0.47, 0.66 };
+
+	private static final GovernorSettings CORRECT_ANSWERS = GovernorSettings.defaults().toBuilder()
+		.maximise(Maximise.CORRECT_ANSWERS)
+		.build();
+
 	/**
 	 * At the lowest gear for a minute, every answer fast (p95 20 ms against a 1 s objective), the next gear predicted
 	 * cheap enough, no utilisation signal and no measured arrival rate: only the requests turned away tell of the
@@ -28,7 +41,7 @@ class DepthPolicyTests {
 		double[] predicted = { 0.01, 0.02, 0.04, 0.1 };
 		return new Observation(60 * SECOND, OptionalDouble.of(0.02), OptionalDouble.empty(),
 				new LoadProbe.Load(2, 3, 2), LADDER, cost, true, predicted, predicted, predicted, OptionalDouble.empty(),
-				new double[LADDER.length], rejectedSinceChange);
+				new double[LADDER.length], rejectedSinceChange, UNQUEUED, UNRATED);
 	}
 
 	@Test
@@ -56,7 +69,7 @@ class DepthPolicyTests {
 		double[] predicted = { 0.01, 0.02, 0.04, 0.1 };
 		return new Observation(60 * SECOND, OptionalDouble.of(0.02), OptionalDouble.empty(),
 				new LoadProbe.Load(1, 0, 2), LADDER, cost, true, predicted, predicted, predicted,
-				OptionalDouble.of(100), offeredLoad, 0);
+				OptionalDouble.of(100), offeredLoad, 0, UNQUEUED, UNRATED);
 	}
 
 	@Test
@@ -80,16 +93,113 @@ class DepthPolicyTests {
 		Memory atFullDepth = new Memory(3, DepthPolicy.NEVER, DepthPolicy.NEVER, false);
 		Observation stall = new Observation(60 * SECOND, OptionalDouble.empty(), OptionalDouble.empty(),
 				new LoadProbe.Load(2, 10, 2), LADDER, cost, true, predicted, predicted, atWindowCost,
-				OptionalDouble.empty(), new double[LADDER.length], 0);
+				OptionalDouble.empty(), new double[LADDER.length], 0, UNQUEUED, UNRATED);
 		assertThat(DepthPolicy.decide(GovernorSettings.defaults(), stall, atFullDepth).moves()).isFalse();
 
 		Observation lasting = new Observation(60 * SECOND, OptionalDouble.empty(), OptionalDouble.empty(),
 				new LoadProbe.Load(2, 10, 2), LADDER, cost, true, predicted, predicted, predicted,
-				OptionalDouble.empty(), new double[LADDER.length], 0);
+				OptionalDouble.empty(), new double[LADDER.length], 0, UNQUEUED, UNRATED);
 		Decision shed = DepthPolicy.decide(GovernorSettings.defaults(), lasting, atFullDepth);
 		assertThat(shed.reason()).isEqualTo(DepthChange.Reason.QUEUE);
 		assertThat(shed.gearIndex()).isEqualTo(2);
 		assertThat(shed.detail()).startsWith("predicted 1.500 s (1.500 s at the window's cost) > objective 1.000 s");
+	}
+
+	/**
+	 * At a gear under load for a minute, the last change long past: answers fast (p95 {@code p95} against a 1 s
+	 * objective), no queue to speak of, 300 requests a second arriving, the offered load of each gear shallowest
+	 * first, the gears as accurate as {@code accuracy}.
+	 */
+	private static Observation underLoad(double p95, double[] accuracy, double... offeredLoad) {
+		double[] cost = { 0.001, 0.002, 0.004, 0.01 };
+		double[] predicted = { 0.01, 0.02, 0.04, 0.1 };
+		return new Observation(60 * SECOND, OptionalDouble.of(p95), OptionalDouble.empty(),
+				new LoadProbe.Load(2, 3, 2), LADDER, cost, true, predicted, predicted, predicted,
+				OptionalDouble.of(300), offeredLoad, 500, UNQUEUED, accuracy);
+	}
+
+	private static Memory at(int gearIndex) {
+		return new Memory(gearIndex, 0, DepthPolicy.NEVER, false);
+	}
+
+	@Test
+	void maximisingCorrectAnswersKeepsFullDepthWhereTheShallowGearsWouldAddFewerRightWordsThanTheyServe() {
+		// three times what full depth carries: full depth serves a third at 66% accuracy (0.22 of the arrivals'
+		// words right), exit 4 with the language model 45% at 47% (0.21), the greedy gears 62% at 24% and 76% at 15%
+		Observation threeTimes = underLoad(0.02, ACCURACY, 1.32, 1.6, 2.2, 3.0);
+
+		Decision answers = DepthPolicy.decide(GovernorSettings.defaults(), threeTimes, at(3));
+		assertThat(answers.reason()).isEqualTo(DepthChange.Reason.OVERLOAD);
+		assertThat(answers.gearIndex()).as("no gear keeps up: the lowest, to answer the most").isZero();
+
+		Decision correct = DepthPolicy.decide(CORRECT_ANSWERS, threeTimes, at(3));
+		assertThat(correct.moves()).isFalse();
+		assertThat(correct.state()).isEqualTo(PolicyState.SHEDDING);
+		assertThat(correct.detail()).contains("most correct answers on time: 12 (0.220: serves 33% at WER 34.0%)");
+	}
+
+	@Test
+	void maximisingCorrectAnswersShedsToTheGearThatGetsTheMostWordsRightOnTime() {
+		// exit 4 with the language model at 60% accuracy serves 68% of twice full depth's capacity: 0.41 against 0.33
+		double[] accuracy = { 0.15, 0.24, 0.60, 0.66 };
+		Decision decision = DepthPolicy.decide(CORRECT_ANSWERS, underLoad(0.02, accuracy, 0.88, 1.07, 1.47, 2.0),
+				at(3));
+		assertThat(decision.reason()).isEqualTo(DepthChange.Reason.OVERLOAD);
+		assertThat(decision.gearIndex()).isEqualTo(2);
+	}
+
+	@Test
+	void maximisingCorrectAnswersClimbsOutOfAGearWorthLessThanADeeperOneThoughTheLoadStaysHigh() {
+		Decision decision = DepthPolicy.decide(CORRECT_ANSWERS, underLoad(0.02, ACCURACY, 1.32, 1.6, 2.2, 3.0),
+				at(0));
+		assertThat(decision.reason()).isEqualTo(DepthChange.Reason.ACCURACY);
+		assertThat(decision.gearIndex()).isEqualTo(3);
+		assertThat(DepthChange.of(LADDER[0], LADDER[3], decision.reason(), decision.detail(), java.time.Instant.EPOCH)
+			.direction()).isEqualTo(DepthChange.Direction.UP);
+	}
+
+	@Test
+	void maximisingCorrectAnswersHoldsAGearWithinFivePercentOfTheBest() {
+		// exit 4: 0.45 x 0.47 = 0.214, within 5% of full depth's 0.220, so the governor stays where it is
+		Decision decision = DepthPolicy.decide(CORRECT_ANSWERS, underLoad(0.02, ACCURACY, 1.32, 1.6, 2.2, 3.0),
+				at(2));
+		assertThat(decision.moves()).isFalse();
+		assertThat(decision.state()).isEqualTo(PolicyState.SHEDDING);
+	}
+
+	@Test
+	void answersMeasuredLateRuleOutTheCurrentGearWhateverItsValue() {
+		// p95 1.2 s over the 1 s objective at full depth, the best gear on paper: the move goes shallower, to the
+		// best of the rest
+		Decision decision = DepthPolicy.decide(CORRECT_ANSWERS, underLoad(1.2, ACCURACY, 1.32, 1.6, 2.2, 3.0),
+				at(3));
+		assertThat(decision.reason()).isEqualTo(DepthChange.Reason.LATENCY);
+		assertThat(decision.gearIndex()).isEqualTo(2);
+	}
+
+	@Test
+	void aGearTooSlowForTheObjectiveWithNoQueueIsWorthNothing() {
+		double[] cost = { 0.001, 0.002, 0.004, 0.01 };
+		double[] predicted = { 0.01, 0.02, 0.04, 0.1 };
+		// full depth alone takes 0.9 s, over the goal of 0.8 s, so the next best is chosen though it is worth less
+		Observation slowFullDepth = new Observation(60 * SECOND, OptionalDouble.of(0.02), OptionalDouble.empty(),
+				new LoadProbe.Load(2, 3, 2), LADDER, cost, true, predicted, predicted, predicted,
+				OptionalDouble.of(300), new double[] { 1.32, 1.6, 2.2, 3.0 }, 500, new double[] { 0.01, 0.02, 0.04, 0.9 },
+				ACCURACY);
+		Decision decision = DepthPolicy.decide(CORRECT_ANSWERS, slowFullDepth, at(3));
+		assertThat(decision.gearIndex()).isEqualTo(2);
+	}
+
+	@Test
+	void withoutAMeasuredArrivalRateMaximisingCorrectAnswersShedsAsForAnswers() {
+		double[] cost = { 0.001, 0.002, 0.004, 0.01 };
+		double[] predicted = { 0.15, 0.3, 0.6, 1.5 };
+		Observation queue = new Observation(60 * SECOND, OptionalDouble.empty(), OptionalDouble.empty(),
+				new LoadProbe.Load(2, 10, 2), LADDER, cost, true, predicted, predicted, predicted,
+				OptionalDouble.empty(), new double[LADDER.length], 0, UNQUEUED, ACCURACY);
+		Decision decision = DepthPolicy.decide(CORRECT_ANSWERS, queue, at(3));
+		assertThat(decision.reason()).isEqualTo(DepthChange.Reason.QUEUE);
+		assertThat(decision.gearIndex()).isEqualTo(2);
 	}
 
 }

@@ -62,6 +62,8 @@ final class FluidPlant {
 
 	private double queueCapacity = Double.POSITIVE_INFINITY;
 
+	private double queueDeadlineSeconds = Double.POSITIVE_INFINITY;
+
 	private long rejected;
 
 	private double backlog;
@@ -89,6 +91,16 @@ final class FluidPlant {
 	/** Turns away, from now on, the arrivals that find {@code capacity} requests already waiting. */
 	FluidPlant queueCapacity(int capacity) {
 		this.queueCapacity = capacity;
+		return this;
+	}
+
+	/**
+	 * Turns away, from now on, the requests that would wait longer than {@code seconds} for a worker, as the
+	 * service's queue deadline does (there they are answered 503 when a worker reaches them; here they never
+	 * enter the queue).
+	 */
+	FluidPlant queueDeadline(double seconds) {
+		this.queueDeadlineSeconds = seconds;
 		return this;
 	}
 
@@ -139,9 +151,10 @@ final class FluidPlant {
 		double offered = this.ratePerSecond / capacity;
 		this.backlog = Math.max(0, this.backlog + this.ratePerSecond - capacity);
 		long turnedAway = 0;
-		if (this.backlog > this.queueCapacity) {
-			turnedAway = Math.round(this.backlog - this.queueCapacity);
-			this.backlog = this.queueCapacity;
+		double room = Math.min(this.queueCapacity, this.queueDeadlineSeconds * capacity);
+		if (this.backlog > room) {
+			turnedAway = Math.round(this.backlog - room);
+			this.backlog = room;
 		}
 		this.rejected += turnedAway;
 		long admitted = Math.round(this.ratePerSecond) - turnedAway;

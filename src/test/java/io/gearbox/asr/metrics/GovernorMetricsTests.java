@@ -40,8 +40,8 @@ class GovernorMetricsTests {
     @Test
     void switchesAreCountedByDirectionAndReason() {
         new GovernorMetrics(this.governor).bindTo(this.registry);
-        // down for latency, queue, overload, utilisation and pin; up for recovery and pin
-        assertThat(this.registry.get("asr.governor.switches").counters()).hasSize(7)
+        // down for latency, queue, overload, utilisation and pin; up for recovery, accuracy and pin
+        assertThat(this.registry.get("asr.governor.switches").counters()).hasSize(8)
             .allSatisfy((counter) -> assertThat(counter.count()).isZero());
         this.governor.pin(2);
         this.governor.pin(6);

@@ -161,6 +161,7 @@ class GovernorControllerTests {
                 "{\"mode\":\"auto\",\"colour\":\"red\"}", "{\"latencySlo\":\"800ms\",\"depth\":\"x\"}",
                 "{\"mode\":null}", "{\"depth\":null}", "{\"decoding\":\"fast\"}",
                 "{\"depth\":6,\"decoding\":\"fast\"}", "{\"depth\":2,\"decoding\":\"quick\"}", "{\"latencySlo\":null,\"mode\":\"auto\"}", "",
+                "{\"maximise\":\"words\"}", "{\"maximise\":1}",
                 "{\"window\":\"" + "9".repeat(300_000) + "s\"}")) {
             put("Bearer s3cret", body)
                 .expectStatus().isBadRequest()
@@ -169,6 +170,20 @@ class GovernorControllerTests {
         }
         assertThat(this.governor.settings()).isEqualTo(GovernorSettings.defaults());
         assertThat(this.governor.mode()).isEqualTo(GovernorMode.AUTO);
+    }
+
+    @Test
+    void maximisingCorrectAnswersIsRefusedForAModelThatDoesNotRateEveryGear() {
+        put("Bearer s3cret", "{\"maximise\":\"correct-answers\",\"latencySlo\":\"800ms\"}")
+            .expectStatus().isBadRequest()
+            .expectBody()
+            .jsonPath("$.code").isEqualTo("invalid_request")
+            .jsonPath("$.detail").value((detail) -> assertThat(detail.toString())
+                .contains("needs the word error rate of every gear").contains("[2 fast, 4 fast, 4, 6]"));
+        assertThat(this.governor.settings()).as("nothing applied").isEqualTo(GovernorSettings.defaults());
+        this.client.get().uri("/v1/governor").exchange()
+            .expectBody().jsonPath("$.settings.maximise").isEqualTo("answers")
+            .jsonPath("$.exits[0].wordErrorRate").doesNotExist();
     }
 
     @Test
