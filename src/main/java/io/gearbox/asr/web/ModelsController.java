@@ -34,7 +34,7 @@ class ModelsController {
         List<ExitInfo> exits = manifest.exits()
             .stream()
             .filter((exit) -> open.contains(exit.depth()))
-            .map((exit) -> new ExitInfo(exit.depth(), exit.file(), exit.parameters(), exit.devWer()))
+            .map((exit) -> new ExitInfo(exit.depth(), exit.file(), exit.parameters(), exit.devWer(), exit.devWerLm()))
             .toList();
         return new ModelsResponse("list", manifest.name(), manifest.version(), manifest.language(),
                 manifest.sampleRate(), open.get(open.size() - 1), exits, this.decoder.settings(),
@@ -60,9 +60,11 @@ class ModelsController {
      * @param depth encoder layers in the exit
      * @param file its ONNX file
      * @param parameters parameters it uses
-     * @param devWer word error rate per development set
+     * @param devWer word error rate per development set, decoded greedily
+     * @param devWerLm word error rate per development set with the default decoder and the language model
      */
-    record ExitInfo(int depth, String file, long parameters, Map<String, Double> devWer) {
+    record ExitInfo(int depth, String file, long parameters, Map<String, Double> devWer,
+            Map<String, Double> devWerLm) {
     }
 
     record OpenAiModel(String id, String object, long created, @JsonProperty("owned_by") String ownedBy) {
