@@ -73,7 +73,8 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Options ({@code --name value}): {@code --url} (default {@code http://localhost:8080}), {@code --token} (the
  * operators' bearer token, required), {@code --devset} (a folder of WAV files and {@code transcripts.tsv} with lines
  * {@code <file>\t<text>}), {@code --minutes} (total run time, default 10), {@code --levels} (default
- * {@code 0.5,1,2,3,4}), {@code --modes} (default {@code auto,full,shallowest}), {@code --slo} (sets the objective,
+ * {@code 0.5,1,2,3,4}), {@code --modes} (default {@code auto,full,shallowest}; also {@code correct-answers}, the
+ * governor maximising correct answers on time, where {@code auto} maximises answers), {@code --slo} (sets the objective,
  * e.g. {@code 800ms}; default: the service's), {@code --clips} (most clips loaded, default 300), {@code --seed},
  * {@code --capacity} (requests per second to take as the full-depth capacity instead of the measured one, so that
  * runs against differently configured services offer the same rates).
@@ -208,9 +209,9 @@ public final class LoadBenchmark {
                 for (String mode : order) {
                     drain(settleSeconds);
                     switch (mode) {
-                        case "auto" -> {
+                        case "auto", "correct-answers" -> {
                             put(Map.of("mode", "pinned", "depth", deepest));
-                            put(Map.of("mode", "auto"));
+                            put(Map.of("mode", "auto", "maximise", mode.equals("auto") ? "answers" : mode));
                         }
                         case "full" -> put(Map.of("mode", "pinned", "depth", deepest));
                         case "shallowest" -> put(pinLowest);
