@@ -62,19 +62,7 @@ class GovernorConfiguration {
         boolean fastGears = properties.fastGears() && decoding.method() != DecodingProperties.Method.GREEDY;
         List<Gear> ladder = DepthGovernor.ladder(model.depths(), fastGears);
         Map<Gear, Double> rates = wordErrorRates(model.manifest(), ladder, decoding, properties.accuracySet());
-        if (properties.maximise() == Maximise.CORRECT_ANSWERS && recognition.maxQueueWait().isZero()
-                && properties.queueDeadline() == 0) {
-            // the gear it picks may serve only part of the arrivals: without a deadline the rest would queue
-            // until they are late, and every answer with them
-            throw new IllegalStateException("asr.governor.maximise=correct-answers needs a queue deadline "
-                    + "(asr.governor.queue-deadline above 0, or asr.recognition.max-queue-wait)");
-        }
-        if (properties.maximise() == Maximise.CORRECT_ANSWERS && rates.size() < ladder.size()) {
-            throw new IllegalStateException("asr.governor.maximise=correct-answers needs the word error rate of "
-                    + "every gear on the development set '" + properties.accuracySet() + "' (asr.governor.accuracy-set), "
-                    + "but the manifest of " + model.manifest().name() + " gives it for " + rates.keySet() + " of "
-                    + ladder);
-        }
+        requireCorrectAnswersPossible(properties, recognition, model.manifest(), ladder, rates);
         DepthGovernor governor = new DepthGovernor(priors(model, properties.priorRealTimeFactor()), ladder, rates,
                 properties.toSettings(), GovernedDepth.loadProbe(admission), signals.orderedStream().toList(),
                 Clock.systemUTC());
@@ -99,6 +87,33 @@ class GovernorConfiguration {
     @Bean
     GovernorSchedule governorSchedule(DepthGovernor governor, GovernorProperties properties) {
         return new GovernorSchedule(governor, properties.evaluationInterval());
+    }
+
+    /**
+     * @throws CorrectAnswersUnavailableException when the properties ask to maximise correct answers and the service
+     * has no queue deadline (the gear it picks may serve only part of the arrivals, and without a deadline the rest
+     * would queue until they are late, and every answer with them), or the manifest does not rate every gear
+     */
+    static void requireCorrectAnswersPossible(GovernorProperties properties, RecognitionProperties recognition,
+            ModelManifest manifest, List<Gear> ladder, Map<Gear, Double> rates) {
+        if (properties.maximise() != Maximise.CORRECT_ANSWERS) {
+            return;
+        }
+        if (recognition.maxQueueWait().isZero() && properties.queueDeadline() == 0) {
+            throw new CorrectAnswersUnavailableException("asr.governor.maximise=correct-answers needs a queue "
+                    + "deadline, and asr.governor.queue-deadline is 0 with no asr.recognition.max-queue-wait",
+                    "Set asr.governor.queue-deadline above 0 (the default is 0.5) or asr.recognition.max-queue-wait, "
+                            + "or asr.governor.maximise=answers.");
+        }
+        if (rates.size() < ladder.size()) {
+            List<Gear> unrated = ladder.stream().filter((gear) -> !rates.containsKey(gear)).toList();
+            throw new CorrectAnswersUnavailableException("asr.governor.maximise=correct-answers needs the word error "
+                    + "rate of every gear on the development set '" + properties.accuracySet()
+                    + "' (asr.governor.accuracy-set), but the manifest of " + manifest.name() + " has none for "
+                    + unrated, "Write the rates into the model's manifest.json (dev_wer from the recipe, dev_wer_lm "
+                            + "from DecodingBenchmark record; models/MANIFEST.md), set asr.governor.accuracy-set to a "
+                            + "development set the manifest names, or set asr.governor.maximise=answers.");
+        }
     }
 
     /**

@@ -1,15 +1,21 @@
 package io.gearbox.asr.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.entry;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import io.gearbox.asr.governor.DepthGovernor;
 import io.gearbox.asr.governor.Gear;
 import io.gearbox.asr.inference.ModelManifest;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
  * How the governor learns each gear's accuracy from the shipped model's manifest: a greedy gear from its exit's
@@ -47,6 +53,49 @@ class GovernorConfigurationTests {
     void aDevelopmentSetTheManifestDoesNotNameRatesNoGear() {
         assertThat(GovernorConfiguration.wordErrorRates(SHIPPED, LADDER,
                 decoding(DecodingProperties.Method.BEAM, true), "librispeech")).isEmpty();
+    }
+
+    /** The properties bound from {@code properties}, defaults for the rest, as at start-up. */
+    private static <T> T bind(Class<T> type, String prefix, Map<String, String> properties) {
+        return new Binder(new MapConfigurationPropertySource(properties)).bindOrCreate(prefix, Bindable.of(type));
+    }
+
+    private static CorrectAnswersUnavailableException startUpFailure(Map<String, String> properties, String set) {
+        GovernorProperties governor = bind(GovernorProperties.class, "asr.governor", properties);
+        RecognitionProperties recognition = bind(RecognitionProperties.class, "asr.recognition", properties);
+        return catchThrowableOfType(CorrectAnswersUnavailableException.class,
+                () -> GovernorConfiguration.requireCorrectAnswersPossible(governor, recognition, SHIPPED, LADDER,
+                        GovernorConfiguration.wordErrorRates(SHIPPED, LADDER,
+                                decoding(DecodingProperties.Method.BEAM, true), set)));
+    }
+
+    @Test
+    void correctAnswersOnTheShippedModelWithTheDefaultDeadlineStartsUp() {
+        assertThat(startUpFailure(Map.of("asr.governor.maximise", "correct-answers"), "synth")).isNull();
+    }
+
+    @Test
+    void answersNeedNeitherRatesNorADeadline() {
+        assertThat(startUpFailure(Map.of("asr.governor.queue-deadline", "0"), "librispeech")).isNull();
+    }
+
+    @Test
+    void correctAnswersWithoutAQueueDeadlineFailsStartUpSayingWhatToSet() {
+        CorrectAnswersUnavailableException failure = startUpFailure(
+                Map.of("asr.governor.maximise", "correct-answers", "asr.governor.queue-deadline", "0"), "synth");
+        FailureAnalysis analysis = new CorrectAnswersUnavailableFailureAnalyzer()
+            .analyze(new IllegalStateException(failure));
+        assertThat(analysis.getDescription()).contains("needs a queue deadline");
+        assertThat(analysis.getAction()).contains("asr.governor.queue-deadline").contains("asr.governor.maximise");
+    }
+
+    @Test
+    void correctAnswersOnASetTheManifestDoesNotRateFailsStartUpNamingTheGears() {
+        CorrectAnswersUnavailableException failure = startUpFailure(
+                Map.of("asr.governor.maximise", "correct-answers", "asr.governor.accuracy-set", "librispeech"),
+                "librispeech");
+        assertThat(failure).hasMessageContaining("'librispeech'").hasMessageContaining("[2 fast, 4 fast, 6 fast, 4");
+        assertThat(failure.action()).contains("DecodingBenchmark record").contains("asr.governor.accuracy-set");
     }
 
 }
