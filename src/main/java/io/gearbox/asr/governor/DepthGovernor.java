@@ -159,6 +159,7 @@ import io.gearbox.asr.governor.DepthPolicy.Observation;
  *   DWELLING (all under the low marks, counting dwell) ────────────┘
  *
  *   AT_SHALLOWEST: a high mark at the shallowest exit.   AT_DEEPEST: full depth, no high mark.
+ *   SHEDDING: maximising correct answers, a high mark at the gear with the most of them; the deadline sheds.
  *   PINNED: an operator chose the depth; the signals are still read and shown.
  * </pre>
  *
