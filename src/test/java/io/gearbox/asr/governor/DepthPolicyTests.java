@@ -178,6 +178,24 @@ class DepthPolicyTests {
 	}
 
 	@Test
+	void answersPredictedLateFromTheQueueNeverMoveItDeeper() {
+		double[] cost = { 0.001, 0.002, 0.004, 0.01 };
+		// at the lowest gear a queue predicted to make its answers late (1.5 s at both costs), arrivals measured:
+		// on paper full depth gets the most words right, but deeper would only be later
+		double[] late = { 1.5, 3.0, 6.0, 15.0 };
+		Observation queue = new Observation(60 * SECOND, OptionalDouble.empty(), OptionalDouble.empty(),
+				new LoadProbe.Load(2, 32, 2), LADDER, cost, true, late, late, late, OptionalDouble.of(300),
+				new double[] { 1.32, 1.6, 2.2, 3.0 }, 500, UNQUEUED, ACCURACY);
+		Decision atLowest = DepthPolicy.decide(CORRECT_ANSWERS, queue, at(0));
+		assertThat(atLowest.moves()).isFalse();
+		assertThat(atLowest.state()).isEqualTo(PolicyState.AT_SHALLOWEST);
+
+		Decision atFourFast = DepthPolicy.decide(CORRECT_ANSWERS, queue, at(1));
+		assertThat(atFourFast.reason()).isEqualTo(DepthChange.Reason.QUEUE);
+		assertThat(atFourFast.gearIndex()).isZero();
+	}
+
+	@Test
 	void aGearTooSlowForTheObjectiveWithNoQueueIsWorthNothing() {
 		double[] cost = { 0.001, 0.002, 0.004, 0.01 };
 		double[] predicted = { 0.01, 0.02, 0.04, 0.1 };
