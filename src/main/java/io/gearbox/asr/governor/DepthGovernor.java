@@ -146,7 +146,8 @@ import io.gearbox.asr.governor.DepthPolicy.Observation;
  * after the last change; under {@link Reason#LATENCY} or {@link Reason#QUEUE}, answers late as measured or as
  * predicted, neither the current gear nor a deeper one is a candidate. Without a measured arrival rate, and for
  * the low marks, the rule above applies unchanged.
- * The gap between the high and low marks, the dwell before each deeper step, the cooldown after every change
+ *
+ * <p>The gap between the high and low marks, the dwell before each deeper step, the cooldown after every change
  * and the fresh-evidence rule for {@code P} (a move is never repeated on the latencies that caused it) keep the
  * depth from flapping.
  *
