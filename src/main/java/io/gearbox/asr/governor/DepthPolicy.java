@@ -181,9 +181,9 @@ final class DepthPolicy {
 	 * {@link #CORRECT_ANSWERS_TOLERANCE} of it (then hold and let the queue's deadline turn the excess away). Under
 	 * {@link #lateAnswers late answers} the value's premise, that the deadline keeps the served answers on time,
 	 * has failed at the current gear, so neither it nor a deeper gear is a candidate and the move goes shallower. A
-	 * move deeper waits for the {@code dwell} after the last change, as a recovery does, and never happens within
-	 * the cooldown (which only a move further down may cut short): so a gear whose answers turn out late under the
-	 * load is left for a dwell, not flapped back to.
+	 * move deeper waits for the {@code dwell} after the last change, as a recovery does, never happens within the
+	 * cooldown (which only a move further down may cut short), and never to a gear predicted late behind the current
+	 * backlog: so a gear whose answers turn out late under the load is left for a dwell, not flapped back to.
 	 */
 	private static Decision mostCorrectAnswers(GovernorSettings settings, Observation observation, Memory memory,
 			Reason trigger, String why, boolean coolingDown) {
@@ -213,6 +213,12 @@ final class DepthPolicy {
 				return Decision.hold(current, PolicyState.SHEDDING, String.format(Locale.ROOT,
 						"%s; deeper after %.1f s of %.1f s since the last change", detail, seconds(sinceChange),
 						seconds(settings.dwell().toNanos())), NEVER);
+			}
+			if (observation.predictedNowSeconds()[best] > goal) {
+				// the backlog ahead would make its answers late: what a move deeper may never risk
+				return Decision.hold(current, PolicyState.SHEDDING, String.format(Locale.ROOT,
+						"%s; %s predicted at %.3f s behind the queue > goal %.3f s", detail,
+						observation.gears()[best], observation.predictedNowSeconds()[best], goal), NEVER);
 			}
 			return Decision.move(best, Reason.ACCURACY, detail, NEVER);
 		}

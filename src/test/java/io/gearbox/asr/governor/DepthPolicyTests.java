@@ -159,6 +159,20 @@ class DepthPolicyTests {
 	}
 
 	@Test
+	void maximisingCorrectAnswersNeverClimbsToAGearPredictedLateBehindTheBacklog() {
+		double[] cost = { 0.001, 0.002, 0.004, 0.01 };
+		// the current gear's answers predicted on time (0.1 s), full depth's 0.9 s behind the same backlog
+		double[] predicted = { 0.1, 0.2, 0.4, 0.9 };
+		Observation backlog = new Observation(60 * SECOND, OptionalDouble.of(0.02), OptionalDouble.empty(),
+				new LoadProbe.Load(2, 30, 2), LADDER, cost, true, predicted, predicted, predicted,
+				OptionalDouble.of(300), new double[] { 1.32, 1.6, 2.2, 3.0 }, 500, UNQUEUED, ACCURACY);
+		Decision decision = DepthPolicy.decide(CORRECT_ANSWERS, backlog, at(0));
+		assertThat(decision.moves()).isFalse();
+		assertThat(decision.state()).isEqualTo(PolicyState.SHEDDING);
+		assertThat(decision.detail()).endsWith("12 predicted at 0.900 s behind the queue > goal 0.800 s");
+	}
+
+	@Test
 	void maximisingCorrectAnswersHoldsAGearWithinFivePercentOfTheBest() {
 		// exit 4: 0.45 x 0.47 = 0.214, within 5% of full depth's 0.220, so the governor stays where it is
 		Decision decision = DepthPolicy.decide(CORRECT_ANSWERS, underLoad(0.02, ACCURACY, 1.32, 1.6, 2.2, 3.0),
