@@ -104,6 +104,18 @@ class DepthGovernorTests {
 		});
 	}
 
+	/**
+	 * After {@code seconds} at 0.3x the governor serves full depth again, and every change it made on the way was a
+	 * recovery.
+	 */
+	private void recoversToFullDepth(FluidPlant plant, DepthGovernor governor, int seconds) {
+		this.changes.clear();
+		plant.load(0.3);
+		plant.seconds(governor, seconds);
+		assertThat(governor.gear()).isEqualTo(Gear.full(12));
+		assertThat(this.changes).extracting(DepthChange::reason).containsOnly(Reason.RECOVERY);
+	}
+
 	/** Thirty calm seconds at 0.3x, served at full depth, then a minute at {@code load} times its capacity. */
 	private static void calmThenSpike(FluidPlant plant, DepthGovernor governor, double load) {
 		plant.load(0.3);
@@ -212,12 +224,7 @@ class DepthGovernorTests {
 		assertThat(this.changes).extracting(DepthChange::to)
 			.as("never a shallow exit with the dear decoder").allMatch((gear) -> gear.isFast() || gear.depth() >= 6);
 
-		this.changes.clear();
-		plant.load(0.3);
-		plant.seconds(governor, 240);
-
-		assertThat(governor.gear()).isEqualTo(Gear.full(12));
-		assertThat(this.changes).extracting(DepthChange::reason).containsOnly(Reason.RECOVERY);
+		recoversToFullDepth(plant, governor, 240);
 	}
 
 	@Test
@@ -723,11 +730,7 @@ class DepthGovernorTests {
 		assertThat(plant.rejected()).as("the excess is turned away").isPositive();
 		assertThat(this.changes).as("no flapping").hasSizeLessThanOrEqualTo(3);
 
-		this.changes.clear();
-		plant.load(0.3);
-		plant.seconds(governor, 60);
-		assertThat(governor.gear()).isEqualTo(Gear.full(12));
-		assertThat(this.changes).extracting(DepthChange::reason).containsOnly(Reason.RECOVERY);
+		recoversToFullDepth(plant, governor, 60);
 	}
 
 	@Test

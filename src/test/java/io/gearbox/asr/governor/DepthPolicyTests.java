@@ -27,6 +27,9 @@ class DepthPolicyTests {
 	/** {@code 1 − WER} of each gear, as on the shipped model: the greedy gears far worse than the language model's. */
 	private static final double[] ACCURACY = { 0.15, 0.24, 0.47, 0.66 };
 
+	/** Offered loads at three times what full depth carries, shallowest first. */
+	private static final double[] THREE_TIMES = { 1.32, 1.6, 2.2, 3.0 };
+
 	private static final GovernorSettings CORRECT_ANSWERS = GovernorSettings.defaults().toBuilder()
 		.maximise(Maximise.CORRECT_ANSWERS)
 		.build();
@@ -111,11 +114,18 @@ class DepthPolicyTests {
 	 * first, the gears as accurate as {@code accuracy}.
 	 */
 	private static Observation underLoad(double p95, double[] accuracy, double... offeredLoad) {
-		double[] cost = { 0.001, 0.002, 0.004, 0.01 };
-		double[] predicted = { 0.01, 0.02, 0.04, 0.1 };
-		return new Observation(60 * SECOND, OptionalDouble.of(p95), OptionalDouble.empty(),
-				new LoadProbe.Load(2, 3, 2), LADDER, cost, true, predicted, predicted, predicted,
-				OptionalDouble.of(300), offeredLoad, 500, UNQUEUED, accuracy);
+		return underLoad(OptionalDouble.of(p95), 3, new double[] { 0.01, 0.02, 0.04, 0.1 }, UNQUEUED, accuracy,
+				offeredLoad);
+	}
+
+	/**
+	 * The same with the p95, the queue, each gear's predicted latency behind it and with no queue at all given.
+	 */
+	private static Observation underLoad(OptionalDouble p95, int queued, double[] predicted, double[] unqueued,
+			double[] accuracy, double... offeredLoad) {
+		return new Observation(60 * SECOND, p95, OptionalDouble.empty(), new LoadProbe.Load(2, queued, 2), LADDER,
+				new double[] { 0.001, 0.002, 0.004, 0.01 }, true, predicted, predicted, predicted,
+				OptionalDouble.of(300), offeredLoad, 500, unqueued, accuracy);
 	}
 
 	private static Memory at(int gearIndex) {
@@ -126,7 +136,7 @@ class DepthPolicyTests {
 	void maximisingCorrectAnswersKeepsFullDepthWhereTheShallowGearsWouldAddFewerRightWordsThanTheyServe() {
 		// three times what full depth carries: full depth serves a third at 66% accuracy (0.22 of the arrivals'
 		// words right), exit 4 with the language model 45% at 47% (0.21), the greedy gears 62% at 24% and 76% at 15%
-		Observation threeTimes = underLoad(0.02, ACCURACY, 1.32, 1.6, 2.2, 3.0);
+		Observation threeTimes = underLoad(0.02, ACCURACY, THREE_TIMES);
 
 		Decision answers = DepthPolicy.decide(GovernorSettings.defaults(), threeTimes, at(3));
 		assertThat(answers.reason()).isEqualTo(DepthChange.Reason.OVERLOAD);
@@ -150,7 +160,7 @@ class DepthPolicyTests {
 
 	@Test
 	void maximisingCorrectAnswersClimbsOutOfAGearWorthLessThanADeeperOneThoughTheLoadStaysHigh() {
-		Decision decision = DepthPolicy.decide(CORRECT_ANSWERS, underLoad(0.02, ACCURACY, 1.32, 1.6, 2.2, 3.0),
+		Decision decision = DepthPolicy.decide(CORRECT_ANSWERS, underLoad(0.02, ACCURACY, THREE_TIMES),
 				at(0));
 		assertThat(decision.reason()).isEqualTo(DepthChange.Reason.ACCURACY);
 		assertThat(decision.gearIndex()).isEqualTo(3);
@@ -160,12 +170,9 @@ class DepthPolicyTests {
 
 	@Test
 	void maximisingCorrectAnswersNeverClimbsToAGearPredictedLateBehindTheBacklog() {
-		double[] cost = { 0.001, 0.002, 0.004, 0.01 };
 		// the current gear's answers predicted on time (0.1 s), full depth's 0.9 s behind the same backlog
-		double[] predicted = { 0.1, 0.2, 0.4, 0.9 };
-		Observation backlog = new Observation(60 * SECOND, OptionalDouble.of(0.02), OptionalDouble.empty(),
-				new LoadProbe.Load(2, 30, 2), LADDER, cost, true, predicted, predicted, predicted,
-				OptionalDouble.of(300), new double[] { 1.32, 1.6, 2.2, 3.0 }, 500, UNQUEUED, ACCURACY);
+		Observation backlog = underLoad(OptionalDouble.of(0.02), 30, new double[] { 0.1, 0.2, 0.4, 0.9 }, UNQUEUED,
+				ACCURACY, THREE_TIMES);
 		Decision decision = DepthPolicy.decide(CORRECT_ANSWERS, backlog, at(0));
 		assertThat(decision.moves()).isFalse();
 		assertThat(decision.state()).isEqualTo(PolicyState.SHEDDING);
@@ -175,7 +182,7 @@ class DepthPolicyTests {
 	@Test
 	void maximisingCorrectAnswersHoldsAGearWithinFivePercentOfTheBest() {
 		// exit 4: 0.45 x 0.47 = 0.214, within 5% of full depth's 0.220, so the governor stays where it is
-		Decision decision = DepthPolicy.decide(CORRECT_ANSWERS, underLoad(0.02, ACCURACY, 1.32, 1.6, 2.2, 3.0),
+		Decision decision = DepthPolicy.decide(CORRECT_ANSWERS, underLoad(0.02, ACCURACY, THREE_TIMES),
 				at(2));
 		assertThat(decision.moves()).isFalse();
 		assertThat(decision.state()).isEqualTo(PolicyState.SHEDDING);
@@ -185,7 +192,7 @@ class DepthPolicyTests {
 	void answersMeasuredLateRuleOutTheCurrentGearWhateverItsValue() {
 		// p95 1.2 s over the 1 s objective at full depth, the best gear on paper: the move goes shallower, to the
 		// best of the rest
-		Decision decision = DepthPolicy.decide(CORRECT_ANSWERS, underLoad(1.2, ACCURACY, 1.32, 1.6, 2.2, 3.0),
+		Decision decision = DepthPolicy.decide(CORRECT_ANSWERS, underLoad(1.2, ACCURACY, THREE_TIMES),
 				at(3));
 		assertThat(decision.reason()).isEqualTo(DepthChange.Reason.LATENCY);
 		assertThat(decision.gearIndex()).isEqualTo(2);
@@ -193,13 +200,10 @@ class DepthPolicyTests {
 
 	@Test
 	void answersPredictedLateFromTheQueueNeverMoveItDeeper() {
-		double[] cost = { 0.001, 0.002, 0.004, 0.01 };
 		// at the lowest gear a queue predicted to make its answers late (1.5 s at both costs), arrivals measured:
 		// on paper full depth gets the most words right, but deeper would only be later
-		double[] late = { 1.5, 3.0, 6.0, 15.0 };
-		Observation queue = new Observation(60 * SECOND, OptionalDouble.empty(), OptionalDouble.empty(),
-				new LoadProbe.Load(2, 32, 2), LADDER, cost, true, late, late, late, OptionalDouble.of(300),
-				new double[] { 1.32, 1.6, 2.2, 3.0 }, 500, UNQUEUED, ACCURACY);
+		Observation queue = underLoad(OptionalDouble.empty(), 32, new double[] { 1.5, 3.0, 6.0, 15.0 }, UNQUEUED,
+				ACCURACY, THREE_TIMES);
 		Decision atLowest = DepthPolicy.decide(CORRECT_ANSWERS, queue, at(0));
 		assertThat(atLowest.moves()).isFalse();
 		assertThat(atLowest.state()).isEqualTo(PolicyState.AT_SHALLOWEST);
@@ -211,13 +215,9 @@ class DepthPolicyTests {
 
 	@Test
 	void aGearTooSlowForTheObjectiveWithNoQueueIsWorthNothing() {
-		double[] cost = { 0.001, 0.002, 0.004, 0.01 };
-		double[] predicted = { 0.01, 0.02, 0.04, 0.1 };
 		// full depth alone takes 0.9 s, over the goal of 0.8 s, so the next best is chosen though it is worth less
-		Observation slowFullDepth = new Observation(60 * SECOND, OptionalDouble.of(0.02), OptionalDouble.empty(),
-				new LoadProbe.Load(2, 3, 2), LADDER, cost, true, predicted, predicted, predicted,
-				OptionalDouble.of(300), new double[] { 1.32, 1.6, 2.2, 3.0 }, 500, new double[] { 0.01, 0.02, 0.04, 0.9 },
-				ACCURACY);
+		Observation slowFullDepth = underLoad(OptionalDouble.of(0.02), 3, new double[] { 0.01, 0.02, 0.04, 0.1 },
+				new double[] { 0.01, 0.02, 0.04, 0.9 }, ACCURACY, THREE_TIMES);
 		Decision decision = DepthPolicy.decide(CORRECT_ANSWERS, slowFullDepth, at(3));
 		assertThat(decision.gearIndex()).isEqualTo(2);
 	}
