@@ -143,9 +143,9 @@ import io.gearbox.asr.governor.DepthPolicy.Observation;
  * effective accuracy, predicted. It moves to the gear with the highest value, in either direction, unless the
  * current gear's is within {@link DepthPolicy#CORRECT_ANSWERS_TOLERANCE} of it; holding there is
  * {@link PolicyState#SHEDDING}. A move deeper ({@link Reason#ACCURACY}) waits out the cooldown and a {@code dwell}
- * after the last change; under {@link Reason#LATENCY} or {@link Reason#QUEUE}, answers late as measured or as
- * predicted, neither the current gear nor a deeper one is a candidate. Without a measured arrival rate, and for
- * the low marks, the rule above applies unchanged.
+ * after the last change, and only to a gear predicted on time behind the current backlog; under
+ * {@link Reason#LATENCY}, answers late as measured, neither the current gear nor a deeper one is a candidate.
+ * Without a measured arrival rate, and for the low marks, the rule above applies unchanged.
  *
  * <p>The gap between the high and low marks, the dwell before each deeper step, the cooldown after every change
  * and the fresh-evidence rule for {@code P} (a move is never repeated on the latencies that caused it) keep the

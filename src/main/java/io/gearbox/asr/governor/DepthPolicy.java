@@ -95,7 +95,7 @@ final class DepthPolicy {
 		}
 		if (trigger != null) {
 			boolean byValue = settings.maximise() == Maximise.CORRECT_ANSWERS && observation.offeredLoadKnown();
-			if (current == 0 && (!byValue || lateAnswers(trigger))) {
+			if (current == 0 && (!byValue || trigger == Reason.LATENCY)) {
 				return Decision.hold(current, PolicyState.AT_SHALLOWEST, why + "; already at the shallowest exit",
 						NEVER);
 			}
@@ -179,18 +179,22 @@ final class DepthPolicy {
 	 * A high mark is crossed while maximising correct answers: move to the gear with the most
 	 * {@link #correctAnswers}, in either direction, unless the current gear is within
 	 * {@link #CORRECT_ANSWERS_TOLERANCE} of it (then hold and let the queue's deadline turn the excess away). Under
-	 * {@link #lateAnswers late answers} the value's premise, that the deadline keeps the served answers on time,
-	 * has failed at the current gear, so neither it nor a deeper gear is a candidate and the move goes shallower. A
-	 * move deeper waits for the {@code dwell} after the last change, as a recovery does, never happens within the
-	 * cooldown (which only a move further down may cut short), and never to a gear predicted late behind the current
-	 * backlog: so a gear whose answers turn out late under the load is left for a dwell, not flapped back to.
+	 * {@link Reason#LATENCY} the answers are late as measured: the value's premise, that the deadline keeps the
+	 * served answers on time, has failed at the current gear, so neither it nor a deeper gear is a candidate and the
+	 * move goes shallower. A move deeper waits for the {@code dwell} after the last change, as a recovery does, never
+	 * happens within the cooldown (which only a move further down may cut short), and never goes to a gear predicted
+	 * late behind the current backlog: so a gear whose answers turn out late under the load is left for a dwell, not
+	 * flapped back to, and a queue predicted late ({@link Reason#QUEUE}) never moves it deeper. That prediction alone
+	 * does not rule out the current gear: it counts every queued request as served, where the deadline this mode
+	 * requires turns away those that waited too long, so at two or three times the capacity it hovers about the
+	 * objective while the answers are on time.
 	 */
 	private static Decision mostCorrectAnswers(GovernorSettings settings, Observation observation, Memory memory,
 			Reason trigger, String why, boolean coolingDown) {
 		int current = memory.gearIndex();
 		double goal = seconds(settings.latencySlo().toNanos()) * settings.predictionTarget();
 		double[] value = correctAnswers(observation, goal);
-		boolean currentLate = lateAnswers(trigger);
+		boolean currentLate = trigger == Reason.LATENCY;
 		int last = currentLate ? current - 1 : value.length - 1;
 		int best = 0;
 		for (int i = 1; i <= last; i++) {
@@ -223,15 +227,6 @@ final class DepthPolicy {
 			return Decision.move(best, Reason.ACCURACY, detail, NEVER);
 		}
 		return Decision.move(best, trigger, detail, NEVER);
-	}
-
-	/**
-	 * Whether the trigger says the answers at the current gear are late: measured ({@link Reason#LATENCY}) or
-	 * predicted from the queue at both costs ({@link Reason#QUEUE}). The other triggers say only that more arrives
-	 * than the gear can serve, which the queue's deadline turns away before it is late.
-	 */
-	private static boolean lateAnswers(Reason trigger) {
-		return trigger == Reason.LATENCY || trigger == Reason.QUEUE;
 	}
 
 	/**

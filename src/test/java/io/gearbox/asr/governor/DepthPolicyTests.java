@@ -199,18 +199,19 @@ class DepthPolicyTests {
 	}
 
 	@Test
-	void answersPredictedLateFromTheQueueNeverMoveItDeeper() {
-		// at the lowest gear a queue predicted to make its answers late (1.5 s at both costs), arrivals measured:
-		// on paper full depth gets the most words right, but deeper would only be later
+	void aQueuePredictedLateNeverMovesItDeeperAndLeavesTheRestToTheDeadline() {
+		// a queue predicted to make the answers late at every gear (1.5 s at the lowest, at both costs), arrivals
+		// measured: on paper full depth gets the most words right, but deeper would only be later; and the
+		// prediction counts queued requests the deadline will turn away, so it is no reason to shed either
 		Observation queue = underLoad(OptionalDouble.empty(), 32, new double[] { 1.5, 3.0, 6.0, 15.0 }, UNQUEUED,
 				ACCURACY, THREE_TIMES);
-		Decision atLowest = DepthPolicy.decide(CORRECT_ANSWERS, queue, at(0));
-		assertThat(atLowest.moves()).isFalse();
-		assertThat(atLowest.state()).isEqualTo(PolicyState.AT_SHALLOWEST);
-
-		Decision atFourFast = DepthPolicy.decide(CORRECT_ANSWERS, queue, at(1));
-		assertThat(atFourFast.reason()).isEqualTo(DepthChange.Reason.QUEUE);
-		assertThat(atFourFast.gearIndex()).isZero();
+		for (int gear = 0; gear < 2; gear++) {
+			Decision decision = DepthPolicy.decide(CORRECT_ANSWERS, queue, at(gear));
+			assertThat(decision.moves()).as("at gear %d", gear).isFalse();
+			assertThat(decision.state()).isEqualTo(PolicyState.SHEDDING);
+			assertThat(decision.detail()).startsWith("predicted")
+				.endsWith("12 predicted at 15.000 s behind the queue > goal 0.800 s");
+		}
 	}
 
 	@Test
