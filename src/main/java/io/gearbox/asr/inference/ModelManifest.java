@@ -156,9 +156,12 @@ public record ModelManifest(String name, String version, String language, int sa
      * @param devWer word error rate on each development set, by set name
      * @param devWerLm word error rate with the default decoder (beam search with the model's language model fused
      *        in) on each development set, by set name; written by {@code DecodingBenchmark record}
+     * @param encoderRtf seconds the exit's ONNX graph takes per second of audio on the machine that measured it, or
+     *        {@code null} when not measured; only the ratios between exits carry over to another machine; written by
+     *        {@code ExitBenchmark} with {@code -Drecord=true}
      */
     public record Exit(int depth, String file, List<Integer> layers, long parameters, Map<String, Double> devWer,
-            Map<String, Double> devWerLm) {
+            Map<String, Double> devWerLm, Double encoderRtf) {
 
         public Exit {
             if (depth <= 0 || file == null || file.isBlank()) {
@@ -167,6 +170,10 @@ public record ModelManifest(String name, String version, String language, int sa
             }
             layers = (layers != null) ? List.copyOf(layers) : List.of();
             devWer = (devWer != null) ? Map.copyOf(devWer) : Map.of();
+            if (encoderRtf != null && !(encoderRtf > 0 && Double.isFinite(encoderRtf))) {
+                throw new IllegalArgumentException("Invalid model manifest: encoder_rtf of exit " + depth
+                        + " must be a positive number, was " + encoderRtf);
+            }
             devWerLm = (devWerLm != null) ? Map.copyOf(devWerLm) : Map.of();
         }
     }

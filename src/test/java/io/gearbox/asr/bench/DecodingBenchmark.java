@@ -1,7 +1,6 @@
 package io.gearbox.asr.bench;
 
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,15 +14,6 @@ import java.util.Random;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
-import tools.jackson.core.util.DefaultIndenter;
-import tools.jackson.core.util.DefaultPrettyPrinter;
-import tools.jackson.core.util.Separators;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.SerializationFeature;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
-import tools.jackson.databind.util.RawValue;
 
 import io.gearbox.asr.audio.AudioLoader;
 import io.gearbox.asr.audio.PcmAudio;
@@ -93,17 +83,6 @@ public final class DecodingBenchmark {
 
     /** Timed passes of each decoder in {@code compare}, after one warm-up pass; the fastest is reported. */
     static final int TIMED_PASSES = 3;
-
-    /** Reads and writes {@code manifest.json} laid out as the recipe's Python writes it. */
-    private static final JsonMapper MANIFEST_JSON = JsonMapper.builder()
-        .defaultPrettyPrinter(new DefaultPrettyPrinter(Separators.createDefaultInstance()
-            .withObjectNameValueSpacing(Separators.Spacing.AFTER)
-            .withObjectEmptySeparator("")
-            .withArrayEmptySeparator(""))
-            .withObjectIndenter(new DefaultIndenter("  ", "\n"))
-            .withArrayIndenter(new DefaultIndenter("  ", "\n")))
-        .enable(SerializationFeature.INDENT_OUTPUT)
-        .build();
 
     private DecodingBenchmark() {
     }
@@ -274,8 +253,7 @@ public final class DecodingBenchmark {
             m.wer().forEach((set, wer) -> byName.put(names.get(set), Math.round(wer * 10_000) / 10_000.0));
             wers.put(m.depth(), byName);
         });
-        Path file = modelDir.resolve("manifest.json");
-        Files.writeString(file, withDevWerLm(Files.readString(file), wers));
+        Path file = ManifestFile.writeExitField(modelDir, "dev_wer_lm", "dev_wer", wers);
         System.out.println();
         System.out.println("dev_wer_lm written to " + file + ":");
         System.out.println();
@@ -284,7 +262,7 @@ public final class DecodingBenchmark {
         wers.forEach((depth, byName) -> {
             StringBuilder row = new StringBuilder("| " + depth + " |");
             byName.values().forEach(wer -> row.append(String.format(Locale.ROOT, " %s (%.1f%%) |",
-                    pythonFloat(wer), 100 * wer)));
+                    ManifestFile.pythonFloat(wer), 100 * wer)));
             System.out.println(row);
         });
     }
@@ -293,86 +271,6 @@ public final class DecodingBenchmark {
     static String setName(Path set) {
         String folder = set.toAbsolutePath().normalize().getFileName().toString();
         return folder.startsWith("dev_") ? folder.substring("dev_".length()) : folder;
-    }
-
-    /**
-     * The manifest's text with each measured exit's {@code dev_wer_lm} replaced, or added right after its
-     * {@code dev_wer} (at its end when it has none), through Jackson's tree model. Every other key keeps its place
-     * and value, and the text is laid out as the recipe's {@code json.dump(indent=2, ensure_ascii=False)} lays it
-     * out, floats as Python writes them ({@code 1e-06}, {@code 20.0}), so that a manifest the recipe wrote changes
-     * only where {@code dev_wer_lm} is.
-     * @param wers by exit depth, the WER on each set by set name
-     */
-    static String withDevWerLm(String manifest, Map<Integer, Map<String, Double>> wers) {
-        JsonNode root = MANIFEST_JSON.readTree(manifest);
-        Map<Integer, Map<String, Double>> left = new LinkedHashMap<>(wers);
-        for (JsonNode node : root.path("exits")) {
-            ObjectNode exit = (ObjectNode) node;
-            Map<String, Double> measured = left.remove(exit.path("depth").asInt());
-            if (measured == null) {
-                continue;
-            }
-            ObjectNode devWerLm = MANIFEST_JSON.createObjectNode();
-            measured.forEach(devWerLm::put);
-            List<Map.Entry<String, JsonNode>> properties = new ArrayList<>(exit.properties());
-            exit.removeAll();
-            for (Map.Entry<String, JsonNode> property : properties) {
-                if (!property.getKey().equals("dev_wer_lm")) {
-                    exit.set(property.getKey(), property.getValue());
-                }
-                if (property.getKey().equals("dev_wer")) {
-                    exit.set("dev_wer_lm", devWerLm);
-                }
-            }
-            if (!exit.has("dev_wer_lm")) {
-                exit.set("dev_wer_lm", devWerLm);
-            }
-        }
-        if (!left.isEmpty()) {
-            throw new IllegalArgumentException("the manifest has no exit at depths " + left.keySet());
-        }
-        return MANIFEST_JSON.writeValueAsString(pythonFloats(root)) + "\n";
-    }
-
-    /** The node with every floating-point number in it replaced by its text as Python writes it. */
-    private static JsonNode pythonFloats(JsonNode node) {
-        if (node.isFloatingPointNumber()) {
-            return MANIFEST_JSON.getNodeFactory().rawValueNode(new RawValue(pythonFloat(node.doubleValue())));
-        }
-        if (node instanceof ObjectNode object) {
-            for (String name : new ArrayList<>(object.propertyNames())) {
-                object.set(name, pythonFloats(object.get(name)));
-            }
-        }
-        else if (node instanceof ArrayNode array) {
-            for (int i = 0; i < array.size(); i++) {
-                array.set(i, pythonFloats(array.get(i)));
-            }
-        }
-        return node;
-    }
-
-    /**
-     * A double as Python's {@code repr} writes it: the shortest digits, positional from 1e-4 up to below 1e16
-     * (always with a fraction: {@code 20.0}), else {@code 1e-06} or {@code 1.5e+16}.
-     */
-    static String pythonFloat(double value) {
-        if (!Double.isFinite(value)) {
-            throw new IllegalArgumentException("JSON has no " + value);
-        }
-        if (value == 0) {
-            return (1 / value < 0) ? "-0.0" : "0.0";
-        }
-        BigDecimal decimal = new BigDecimal(Double.toString(value)).stripTrailingZeros();
-        String digits = decimal.unscaledValue().abs().toString();
-        int exponent = digits.length() - 1 - decimal.scale();
-        String sign = (value < 0) ? "-" : "";
-        if (exponent < -4 || exponent >= 16) {
-            return sign + digits.charAt(0) + ((digits.length() > 1) ? "." + digits.substring(1) : "")
-                    + String.format(Locale.ROOT, "e%s%02d", (exponent < 0) ? "-" : "+", Math.abs(exponent));
-        }
-        String plain = decimal.abs().toPlainString();
-        return sign + (plain.contains(".") ? plain : plain + ".0");
     }
 
     /** Half of the frames are blank-dominated, half peak at a random label; the rest of the mass is spread. */

@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 import io.gearbox.asr.audio.AudioLoader;
 import io.gearbox.asr.audio.PcmAudio;
@@ -45,7 +47,9 @@ import io.gearbox.asr.recognition.ModelFrontEnd;
  * </pre>
  *
  * Arguments: model folder, development set folder (audio files and {@code transcripts.tsv} with
- * {@code <file>\t<text>} lines), ONNX Runtime intra-op threads (default 1), timed passes (default 3).
+ * {@code <file>\t<text>} lines), ONNX Runtime intra-op threads (default 1), timed passes (default 3). With
+ * {@code -Drecord=true} it also writes each exit's RTF (the first table's, to three significant digits) into the
+ * model's {@code manifest.json} as its {@code encoder_rtf}, after {@code parameters}: the governor's cost priors.
  */
 public final class ExitBenchmark {
 
@@ -128,6 +132,16 @@ public final class ExitBenchmark {
                 int depth = depths.get(i);
                 System.out.printf(Locale.ROOT, "| %d | %,d | %.5f | %.2fx | %.1f%% |%n", depth,
                         manifest.exit(depth).orElseThrow().parameters(), rtf[i], deepest / rtf[i], 100 * wer[i]);
+            }
+            if (Boolean.getBoolean("record")) {
+                Map<Integer, Double> byDepth = new LinkedHashMap<>();
+                for (int i = 0; i < depths.size(); i++) {
+                    byDepth.put(depths.get(i), Double.parseDouble(String.format(Locale.ROOT, "%.3g", rtf[i])));
+                }
+                System.out.println();
+                System.out.println("encoder_rtf written to "
+                        + ManifestFile.writeExitField(modelDir, "encoder_rtf", "parameters", byDepth) + ": " + byDepth);
+                System.out.println();
             }
 
             List<LogProbs> outputs = new ArrayList<>();

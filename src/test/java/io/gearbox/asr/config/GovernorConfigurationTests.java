@@ -3,12 +3,14 @@ package io.gearbox.asr.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.entry;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 import io.gearbox.asr.governor.DepthGovernor;
+import io.gearbox.asr.governor.ExitPrior;
 import io.gearbox.asr.governor.Gear;
 import io.gearbox.asr.inference.ModelManifest;
 import org.junit.jupiter.api.Test;
@@ -53,6 +55,31 @@ class GovernorConfigurationTests {
     void aDevelopmentSetTheManifestDoesNotNameRatesNoGear() {
         assertThat(GovernorConfiguration.wordErrorRates(SHIPPED, LADDER,
                 decoding(DecodingProperties.Method.BEAM, true), "librispeech")).isEmpty();
+    }
+
+    @Test
+    void thePriorsAreTheExitsMeasuredCostsRelativeToTheDeepestsWhereTheManifestHasThem() {
+        List<ExitPrior> priors = GovernorConfiguration.priors(SHIPPED, SHIPPED.depths(), 0.1);
+        double deepest = SHIPPED.exit(12).orElseThrow().encoderRtf();
+        assertThat(priors).hasSize(6).allSatisfy((prior) -> assertThat(prior.priorCostSecondsPerAudioSecond())
+            .isCloseTo(0.1 * SHIPPED.exit(prior.depth()).orElseThrow().encoderRtf() / deepest, within(1e-12)));
+        // the fixed front end and head of the graph: exit 2 costs more than its share of the parameters
+        assertThat(priors.get(0).priorCostSecondsPerAudioSecond()).isGreaterThan(0.1 * 580_688 / 3_087_728);
+    }
+
+    @Test
+    void withoutMeasuredCostsForEveryOpenExitThePriorsFollowTheParameterCounts() {
+        ModelManifest.Exit two = SHIPPED.exit(2).orElseThrow();
+        ModelManifest unmeasured = new ModelManifest(SHIPPED.name(), SHIPPED.version(), SHIPPED.language(),
+                SHIPPED.sampleRate(), SHIPPED.features(), SHIPPED.normalization(), SHIPPED.subsamplingFactor(),
+                SHIPPED.minFeatureFrames(), SHIPPED.vocabulary(), SHIPPED.tokenType(), SHIPPED.wordBoundary(),
+                SHIPPED.blankId(), SHIPPED.inputs(), SHIPPED.outputs(), SHIPPED.weights(),
+                List.of(new ModelManifest.Exit(2, two.file(), two.layers(), two.parameters(), two.devWer(),
+                        two.devWerLm(), null), SHIPPED.exit(12).orElseThrow()), SHIPPED.languageModel());
+        assertThat(GovernorConfiguration.priors(unmeasured, List.of(2, 12), 0.1))
+            .extracting(ExitPrior::priorCostSecondsPerAudioSecond)
+            .satisfiesExactly((shallowest) -> assertThat(shallowest).isCloseTo(0.1 * 580_688 / 3_087_728, within(1e-12)),
+                    (deepest) -> assertThat(deepest).isCloseTo(0.1, within(1e-12)));
     }
 
     /** The properties bound from {@code properties}, defaults for the rest, as at start-up. */

@@ -94,6 +94,23 @@ class ModelManifestTests {
     }
 
     @Test
+    void readsEachExitsMeasuredEncoderRealTimeFactorWhereThereIsOne(@TempDir Path folder) throws Exception {
+        Files.writeString(folder.resolve("manifest.json"),
+                MANIFEST.replace("\"parameters\": 3100000,", "\"parameters\": 3100000, \"encoder_rtf\": 0.000815,"));
+        ModelManifest manifest = ModelManifest.load(folder);
+        assertThat(manifest.exit(12)).get().extracting(ModelManifest.Exit::encoderRtf).isEqualTo(0.000815);
+        assertThat(manifest.exit(2)).get().extracting(ModelManifest.Exit::encoderRtf).isNull();
+    }
+
+    @Test
+    void rejectsAnEncoderRealTimeFactorThatIsNotPositive(@TempDir Path folder) throws Exception {
+        Files.writeString(folder.resolve("manifest.json"),
+                MANIFEST.replace("\"parameters\": 3100000,", "\"parameters\": 3100000, \"encoder_rtf\": 0,"));
+        assertThatIllegalArgumentException().isThrownBy(() -> ModelManifest.load(folder))
+            .withMessageContaining("encoder_rtf of exit 12");
+    }
+
+    @Test
     void rejectsAManifestWithoutExits(@TempDir Path folder) throws Exception {
         Files.writeString(folder.resolve("manifest.json"), MANIFEST.replaceAll("(?s)\"exits\": \\[.*\\]", "\"exits\": []"));
         assertThatIllegalArgumentException().isThrownBy(() -> ModelManifest.load(folder))
