@@ -22,8 +22,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Builds the load governor around the open model: its exits with priors proportional to their parameter counts
- * (from the manifest), the admission queue as its load probe, the {@link SignalSource} beans (process and machine
+ * Builds the load governor around the open model: its exits with priors from their measured encoder costs or
+ * their parameter counts (from the manifest, {@link #priors}), the admission queue as its load probe, the {@link SignalSource} beans (process and machine
  * CPU, and a GPU's utilisation and memory through NVML when there is one), the {@link GovernedDepth} that answers
  * {@code depth=auto} and reports every utterance back, and the schedule that re-decides every
  * {@code asr.governor.evaluation-interval}.

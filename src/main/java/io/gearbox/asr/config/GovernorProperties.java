@@ -34,7 +34,8 @@ import org.springframework.validation.annotation.Validated;
  * @param minSamples fewest requests in the window (since the last change) for its p95 to count
  * @param evaluationInterval how often the governor reads its signals and decides
  * @param priorRealTimeFactor assumed service seconds per audio second of the deepest exit until requests have
- * measured it; the shallower exits' priors are proportional to their parameter counts
+ * measured it; the shallower exits' priors are in proportion to their measured encoder RTF (the manifest's
+ * {@code encoder_rtf}), or to their parameter counts where the manifest has none
  * @param machineCpuSteers whether the whole machine's CPU load may move the depth (by default it is only shown:
  * on a shared machine a neighbour's load would hold the service at a shallow exit)
  * @param gpuIndex the NVML index of the GPU whose utilisation and memory are read

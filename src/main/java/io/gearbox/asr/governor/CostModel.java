@@ -24,7 +24,8 @@ import java.util.List;
  *
  * <p>The scale follows how fast the machine is now (contention, clocks, batch effects), whichever exit serves:
  * fast requests at a shallow exit after a spike lower the predicted cost of the deep ones too, so an estimate
- * taken under load does not outlive the load. The priors give the shape (parameter-proportional); a request
+ * taken under load does not outlive the load. The priors give the shape (the exits' measured encoder costs, or
+ * their parameter counts); a request
  * refines it only against a scale that other exits measured at about the same time ({@code f}): a residual seen
  * while one exit serves alone moves the scale, not the shape, and a stale scale (no request for a while) teaches
  * nothing about the shape. The residual is clipped: a shape error is a lasting, modest bias, while a large
@@ -32,7 +33,7 @@ import java.util.List;
  * measured the priors are used as given.
  *
  * <p>The exit's part learns from each request's service time less its front end and decoding (that is
- * {@code sampleCost} above), so its shape is the encoder's alone, which the parameter-proportional priors fit:
+ * {@code sampleCost} above), so its shape is the encoder's alone, which the priors describe:
  * uploads and features cost the same at every exit, so counted in the exits' costs they would make the shallow
  * exits far dearer than their parameters say, the priors' shape would predict them too cheap, and the first move
  * under load could land on a gear that cannot keep up. Requests at one exit
