@@ -142,8 +142,10 @@ import io.gearbox.asr.governor.DepthPolicy.Observation;
  * them; the queue's deadline turns the rest away before they are late, so this mode needs one): the benchmark's
  * effective accuracy, predicted. It moves to the gear with the highest value, in either direction, unless the
  * current gear's is within {@link DepthPolicy#CORRECT_ANSWERS_TOLERANCE} of it; holding there is
- * {@link PolicyState#SHEDDING}. A move deeper ({@link Reason#ACCURACY}) waits out the cooldown and a {@code dwell}
- * after the last change, and only to a gear predicted on time behind the current backlog; under
+ * {@link PolicyState#SHEDDING}. Nothing moves within the cooldown (the move further down right after shedding is
+ * the rule above's: turning away what a gear cannot serve is this mode's design, and a value computed on a rate
+ * still rising favours the shallow gears). A move deeper ({@link Reason#ACCURACY}) waits a {@code dwell} after the
+ * last change, and goes only to a gear predicted on time behind the current backlog; under
  * {@link Reason#LATENCY}, answers late as measured, neither the current gear nor a deeper one is a candidate.
  * Without a measured arrival rate, and for the low marks, the rule above applies unchanged.
  *

@@ -101,11 +101,13 @@ final class DepthPolicy {
 			}
 			boolean overloaded = observation.offeredLoadKnown()
 					&& observation.offeredLoad()[current] > settings.utilisationHigh();
-			if (coolingDown && memory.shedding() && overloaded) {
+			if (coolingDown && memory.shedding() && overloaded && !byValue) {
 				// A jump down made on a rate still rising at the start of a spike: the gear it chose cannot keep up
 				// at any queue length, so waiting out the cooldown there only turns requests away. Going further
 				// down is no flap, and the offered load is a prediction at this gear on fresh arrivals, not the
-				// latencies that caused the last move.
+				// latencies that caused the last move. Not when maximising correct answers: turning away what a gear
+				// cannot serve is that mode's design, and a value computed on a rate still rising favours the
+				// shallow gears, which look able to serve everyone.
 				trigger = Reason.OVERLOAD;
 				why = String.format(Locale.ROOT, "offered load %.2f > high mark %.2f (%.1f requests/s) "
 						+ "right after shedding", observation.offeredLoad()[current], settings.utilisationHigh(),
@@ -115,7 +117,7 @@ final class DepthPolicy {
 				return Decision.hold(current, PolicyState.COOLING_DOWN, why + "; cooling down", NEVER);
 			}
 			if (byValue) {
-				return mostCorrectAnswers(settings, observation, memory, trigger, why, coolingDown);
+				return mostCorrectAnswers(settings, observation, memory, trigger, why);
 			}
 			int target = 0;
 			for (int i = current - 1; i >= 0; i--) {
@@ -181,8 +183,8 @@ final class DepthPolicy {
 	 * {@link #CORRECT_ANSWERS_TOLERANCE} of it (then hold and let the queue's deadline turn the excess away). Under
 	 * {@link Reason#LATENCY} the answers are late as measured: the value's premise, that the deadline keeps the
 	 * served answers on time, has failed at the current gear, so neither it nor a deeper gear is a candidate and the
-	 * move goes shallower. A move deeper waits for the {@code dwell} after the last change, as a recovery does, never
-	 * happens within the cooldown (which only a move further down may cut short), and never goes to a gear predicted
+	 * move goes shallower. Nothing moves within the cooldown. A move deeper waits for the {@code dwell} after the
+	 * last change, as a recovery does, and never goes to a gear predicted
 	 * late behind the current backlog: so a gear whose answers turn out late under the load is left for a dwell, not
 	 * flapped back to, and a queue predicted late ({@link Reason#QUEUE}) never moves it deeper. That prediction alone
 	 * does not rule out the current gear: it counts every queued request as served, where the deadline this mode
@@ -190,7 +192,7 @@ final class DepthPolicy {
 	 * objective while the answers are on time.
 	 */
 	private static Decision mostCorrectAnswers(GovernorSettings settings, Observation observation, Memory memory,
-			Reason trigger, String why, boolean coolingDown) {
+			Reason trigger, String why) {
 		int current = memory.gearIndex();
 		double goal = seconds(settings.latencySlo().toNanos()) * settings.predictionTarget();
 		double[] value = correctAnswers(observation, goal);
@@ -213,7 +215,7 @@ final class DepthPolicy {
 		}
 		if (best > current) {
 			long sinceChange = observation.nowNanos() - memory.lastChangeNanos();
-			if (coolingDown || (memory.lastChangeNanos() != NEVER && sinceChange < settings.dwell().toNanos())) {
+			if (memory.lastChangeNanos() != NEVER && sinceChange < settings.dwell().toNanos()) {
 				return Decision.hold(current, PolicyState.SHEDDING, String.format(Locale.ROOT,
 						"%s; deeper after %.1f s of %.1f s since the last change", detail, seconds(sinceChange),
 						seconds(settings.dwell().toNanos())), NEVER);

@@ -180,6 +180,22 @@ class DepthPolicyTests {
 	}
 
 	@Test
+	void maximisingCorrectAnswersWaitsOutTheCooldownAfterShedding() {
+		// a second after a move down to 4 fast, its offered load still over the high mark: maximising answers goes
+		// further down at once, maximising correct answers waits and lets the deadline turn the excess away
+		Memory justShed = new Memory(1, 59 * SECOND, DepthPolicy.NEVER, true);
+		Observation stillRising = underLoad(0.02, ACCURACY, THREE_TIMES);
+
+		Decision answers = DepthPolicy.decide(GovernorSettings.defaults(), stillRising, justShed);
+		assertThat(answers.moves()).isTrue();
+		assertThat(answers.detail()).contains("right after shedding");
+
+		Decision correct = DepthPolicy.decide(CORRECT_ANSWERS, stillRising, justShed);
+		assertThat(correct.moves()).isFalse();
+		assertThat(correct.state()).isEqualTo(PolicyState.COOLING_DOWN);
+	}
+
+	@Test
 	void maximisingCorrectAnswersHoldsAGearWithinFivePercentOfTheBest() {
 		// exit 4: 0.45 x 0.47 = 0.214, within 5% of full depth's 0.220, so the governor stays where it is
 		Decision decision = DepthPolicy.decide(CORRECT_ANSWERS, underLoad(0.02, ACCURACY, THREE_TIMES),
