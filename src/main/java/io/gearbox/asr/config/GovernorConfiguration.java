@@ -23,7 +23,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Builds the load governor around the open model: its exits with priors from their measured encoder costs or
- * their parameter counts (from the manifest, {@link #priors}), the admission queue as its load probe, the {@link SignalSource} beans (process and machine
+ * their parameter counts (from the manifest, {@link #priors}), the admission queue as its load probe, the
+ * {@link SignalSource} beans (process and machine
  * CPU, and a GPU's utilisation and memory through NVML when there is one), the {@link GovernedDepth} that answers
  * {@code depth=auto} and reports every utterance back, and the schedule that re-decides every
  * {@code asr.governor.evaluation-interval}.
@@ -63,7 +64,8 @@ class GovernorConfiguration {
         List<Gear> ladder = DepthGovernor.ladder(model.depths(), fastGears);
         Map<Gear, Double> rates = wordErrorRates(model.manifest(), ladder, decoding, properties.accuracySet());
         requireCorrectAnswersPossible(properties, recognition, model.manifest(), ladder, rates);
-        DepthGovernor governor = new DepthGovernor(priors(model.manifest(), model.depths(), properties.priorRealTimeFactor()), ladder, rates,
+        List<ExitPrior> priors = priors(model.manifest(), model.depths(), properties.priorRealTimeFactor());
+        DepthGovernor governor = new DepthGovernor(priors, ladder, rates,
                 properties.toSettings(), GovernedDepth.loadProbe(admission), signals.orderedStream().toList(),
                 Clock.systemUTC());
         if (!properties.enabled()) {

@@ -62,7 +62,8 @@ import io.gearbox.asr.governor.DepthPolicy.Observation;
  *
  * so that requests at any exit keep the costs of all exits current (after a spike, fast requests at a shallow
  * exit lower the predicted cost of the deep ones), the encoder's prior (measured, or parameter-proportional)
- * shapes only the encoder's part, which it fits, and a gear is predicted from its exit's cost, learned from requests with either
+ * shapes only the encoder's part, which it fits, and a gear is predicted from its exit's cost, learned from
+ * requests with either
  * decoder, plus its decoder's: the fast gear is predicted correctly before it has served a request. With {@code q}
  * queued and {@code i} in-flight requests on {@code k} workers, and {@code Ā} the mean and {@code A95} the p95 audio
  * length of the requests in the window:

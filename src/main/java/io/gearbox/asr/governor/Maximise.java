@@ -30,12 +30,12 @@ public enum Maximise {
 	}
 
 	/**
-	 * The value named by {@link #label()} (or the constant's own name).
+	 * The value named by {@link #label()}.
 	 * @throws IllegalArgumentException for any other name
 	 */
 	public static Maximise of(String label) {
 		for (Maximise value : values()) {
-			if (value.label().equals(label) || value.name().equals(label)) {
+			if (value.label().equals(label)) {
 				return value;
 			}
 		}

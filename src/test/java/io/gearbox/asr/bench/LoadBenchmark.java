@@ -74,8 +74,8 @@ import tools.jackson.databind.json.JsonMapper;
  * operators' bearer token, required), {@code --devset} (a folder of WAV files and {@code transcripts.tsv} with lines
  * {@code <file>\t<text>}), {@code --minutes} (total run time, default 10), {@code --levels} (default
  * {@code 0.5,1,2,3,4}), {@code --modes} (default {@code auto,full,shallowest}; also {@code correct-answers}, the
- * governor maximising correct answers on time, where {@code auto} maximises answers), {@code --slo} (sets the objective,
- * e.g. {@code 800ms}; default: the service's), {@code --clips} (most clips loaded, default 300), {@code --seed},
+ * governor maximising correct answers on time, where {@code auto} maximises answers), {@code --slo} (sets the
+ * objective, e.g. {@code 800ms}; default: the service's), {@code --clips} (most clips loaded, default 300), {@code --seed},
  * {@code --capacity} (requests per second to take as the full-depth capacity instead of the measured one, so that
  * runs against differently configured services offer the same rates).
  */

@@ -78,7 +78,8 @@ class GovernorConfigurationTests {
                         two.devWerLm(), null), SHIPPED.exit(12).orElseThrow()), SHIPPED.languageModel());
         assertThat(GovernorConfiguration.priors(unmeasured, List.of(2, 12), 0.1))
             .extracting(ExitPrior::priorCostSecondsPerAudioSecond)
-            .satisfiesExactly((shallowest) -> assertThat(shallowest).isCloseTo(0.1 * 580_688 / 3_087_728, within(1e-12)),
+            .satisfiesExactly(
+                    (shallowest) -> assertThat(shallowest).isCloseTo(0.1 * 580_688 / 3_087_728, within(1e-12)),
                     (deepest) -> assertThat(deepest).isCloseTo(0.1, within(1e-12)));
     }
 
