@@ -112,7 +112,7 @@ def export(net, sp, out_dir, exit_layers, name, dev_wer=None, extra=None):
     manifest = {
         "name": name, "version": MODEL_VERSION, "language": "en", "sample_rate": features.SAMPLE_RATE,
         "features": features.CONFIG, "normalization": "global-mean-var-in-model",
-        "subsampling_factor": 8, "min_feature_frames": 15, "vocabulary": "tokens.txt",
+        "subsampling_factor": net.frontend.factor, "min_feature_frames": 15, "vocabulary": "tokens.txt",
         "token_type": "sentencepiece-bpe", "word_boundary": "\u2581", "blank_id": 0,
         "inputs": {"features": "features", "feature_lengths": "feature_lengths"},
         "outputs": {"log_probs": "log_probs", "log_prob_lengths": "log_prob_lengths"},

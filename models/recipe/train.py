@@ -140,6 +140,8 @@ def main():
     p.add_argument("--inter-weight", type=float, default=0.5)
     p.add_argument("--stochastic-depth", type=float, default=0.1)
     p.add_argument("--vocab-size", type=int, default=128)
+    p.add_argument("--subsampling", type=int, default=8, choices=(4, 8),
+                   help="time subsampling of the front end: 8 (80 ms per output frame) or 4 (40 ms)")
     p.add_argument("--steps", type=int, default=1500)
     p.add_argument("--max-frames", type=int, default=4000, help="padded feature frames per batch (100 per second)")
     p.add_argument("--lr", type=float, default=1.5e-3)
@@ -170,11 +172,12 @@ def main():
     feats, texts = train["feats"], train["texts"]
     tokens = [torch.tensor(sp.encode(t)) for t in texts]
     keep = [i for i in range(len(feats)) if len(tokens[i]) > 0 and M.ConvSubsampling.output_lengths(
-        torch.tensor(feats[i].shape[0])) >= len(tokens[i])]
+        torch.tensor(feats[i].shape[0]), a.subsampling) >= len(tokens[i])]
     print(f"training on {len(keep)}/{len(feats)} utterances, "
           f"{sum(feats[i].shape[0] for i in keep) / 360000:.2f} h", flush=True)
 
-    net = M.CtcEncoder(sp.get_piece_size(), layers=a.layers, stochastic_depth=a.stochastic_depth, dropout=a.dropout)
+    net = M.CtcEncoder(sp.get_piece_size(), layers=a.layers, stochastic_depth=a.stochastic_depth, dropout=a.dropout,
+                       subsampling=a.subsampling)
     if a.init:
         net.load_state_dict(torch.load(a.init, map_location="cpu")["state"])
     else:
