@@ -23,6 +23,7 @@ import io.gearbox.asr.recognition.AdmissionQueue;
 import io.gearbox.asr.recognition.DepthSelector;
 import io.gearbox.asr.recognition.ModelFrontEnd;
 import io.gearbox.asr.recognition.RecognitionListener;
+import io.gearbox.asr.recognition.LongFormCutter;
 import io.gearbox.asr.recognition.Recognizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -117,7 +118,7 @@ class RecognitionConfiguration {
             Scheduler recognitionScheduler, ObjectProvider<RecognitionListener> listeners) {
         // the governor's lowest gear decodes greedily (asr.governor.fast-gears)
         CtcDecoder fastDecoder = new GreedyCtcDecoder(vocabulary, model.manifest().outputFrameSeconds());
-        return new Recognizer(model, audioLoader, features, decoder, fastDecoder, segmenter(), depthSelector,
+        return new Recognizer(model, audioLoader, features, decoder, fastDecoder, segmenter(), LongFormCutter.never(), depthSelector,
                 admission, recognitionScheduler, listeners.orderedStream().toList());
     }
 

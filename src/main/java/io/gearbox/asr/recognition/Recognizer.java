@@ -1,8 +1,11 @@
 package io.gearbox.asr.recognition;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -15,20 +18,30 @@ import io.gearbox.asr.audio.PcmAudio;
 import io.gearbox.asr.decoding.CtcDecoder;
 import io.gearbox.asr.decoding.Segment;
 import io.gearbox.asr.decoding.Transcript;
+import io.gearbox.asr.decoding.Word;
 import io.gearbox.asr.features.LogMelExtractor;
 import io.gearbox.asr.governor.Gear;
 import io.gearbox.asr.inference.AcousticModel;
 import io.gearbox.asr.inference.LogProbs;
 import io.gearbox.asr.inference.ModelManifest;
 import io.gearbox.asr.recognition.RecognitionSample.Outcome;
+import io.gearbox.asr.segmentation.SpeechSpan;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * Transcribes one utterance: decode the audio, pad it to the model's shortest input, compute log-mel features, run
+ * Transcribes one recording: decode the audio, pad it to the model's shortest input, compute log-mel features, run
  * the chosen exit, CTC-decode.
+ *
+ * <p>A recording that the {@link LongFormCutter} cuts (one longer than its threshold) is recognised span by span
+ * instead: its spans of speech are separate utterances, each scheduled on the workers as its own task, each at the
+ * gear chosen when a worker picks it up, each reported as its own {@link RecognitionSample}; the transcript is
+ * stitched back with every time in the whole recording's time. The recording keeps one place in the admission
+ * queue from admission to its last span. A long recording with no speech gives an empty transcript without running
+ * an exit.
  *
  * <p>Every step after admission runs on the given bounded scheduler, never on the caller's (event-loop) thread.
  * Admission fails fast with {@link OverloadedException} when the {@link AdmissionQueue} is full; a pinned depth the
@@ -51,6 +64,8 @@ public final class Recognizer {
 
     private final Function<Transcript, List<Segment>> segmenter;
 
+    private final LongFormCutter cutter;
+
     private final DepthSelector depthSelector;
 
     private final AdmissionQueue admission;
@@ -68,6 +83,7 @@ public final class Recognizer {
      * @param decoder CTC decoder over the model's vocabulary
      * @param fastDecoder the cheaper decoder of the governor's lowest gear (greedy)
      * @param segmenter cuts a transcript into segments
+     * @param cutter decides which recordings are cut at speech pauses, and where
      * @param depthSelector chooses the depth of {@code auto} requests
      * @param admission bounds the work in the service
      * @param scheduler bounded scheduler for the blocking steps, with at least {@code admission.concurrency()}
@@ -75,22 +91,24 @@ public final class Recognizer {
      * @param listeners told about every finished utterance
      */
     public Recognizer(AcousticModel model, AudioLoader audioLoader, LogMelExtractor features, CtcDecoder decoder,
-            CtcDecoder fastDecoder, Function<Transcript, List<Segment>> segmenter, DepthSelector depthSelector,
-            AdmissionQueue admission, Scheduler scheduler, List<RecognitionListener> listeners) {
-        this(model, audioLoader, features, decoder, fastDecoder, segmenter, depthSelector, admission, scheduler,
-                listeners, System::nanoTime);
+            CtcDecoder fastDecoder, Function<Transcript, List<Segment>> segmenter, LongFormCutter cutter,
+            DepthSelector depthSelector, AdmissionQueue admission, Scheduler scheduler,
+            List<RecognitionListener> listeners) {
+        this(model, audioLoader, features, decoder, fastDecoder, segmenter, cutter, depthSelector, admission,
+                scheduler, listeners, System::nanoTime);
     }
 
     Recognizer(AcousticModel model, AudioLoader audioLoader, LogMelExtractor features, CtcDecoder decoder,
-            CtcDecoder fastDecoder, Function<Transcript, List<Segment>> segmenter, DepthSelector depthSelector,
-            AdmissionQueue admission, Scheduler scheduler, List<RecognitionListener> listeners,
-            LongSupplier nanoClock) {
+            CtcDecoder fastDecoder, Function<Transcript, List<Segment>> segmenter, LongFormCutter cutter,
+            DepthSelector depthSelector, AdmissionQueue admission, Scheduler scheduler,
+            List<RecognitionListener> listeners, LongSupplier nanoClock) {
         this.model = model;
         this.audioLoader = audioLoader;
         this.features = features;
         this.decoder = decoder;
         this.fastDecoder = fastDecoder;
         this.segmenter = segmenter;
+        this.cutter = cutter;
         this.depthSelector = depthSelector;
         this.admission = admission;
         this.scheduler = scheduler;
@@ -116,8 +134,9 @@ public final class Recognizer {
             }
             long admittedAt = this.nanoClock.getAsLong();
             this.listeners.forEach((listener) -> notify(listener, RecognitionListener::onAdmitted));
-            return Mono.fromCallable(() -> process(request, permit, admittedAt))
+            return Mono.fromCallable(() -> begin(request, permit, admittedAt))
                 .subscribeOn(this.scheduler)
+                .flatMap((begun) -> (begun.cut() == null) ? Mono.just(begun.whole()) : recognizeSpans(begun.cut()))
                 .doFinally((signal) -> permit.release()); // also when cancelled before it started
         });
     }
@@ -174,58 +193,141 @@ public final class Recognizer {
         }
     }
 
-    private Recognition process(RecognitionRequest request, AdmissionQueue.Permit permit, long admittedAt) {
+    /**
+     * The first step on a worker: decode the upload, and either recognise it whole or, when it is long, find its
+     * speech for {@link #recognizeSpans}. Reports the sample of a recording recognised whole, or of one that failed
+     * here, and then frees its place in the queue; a recording handed on keeps its place until its last span.
+     */
+    private Begun begin(RecognitionRequest request, AdmissionQueue.Permit permit, long admittedAt) {
         permit.start();
         long startedAt = this.nanoClock.getAsLong();
-        boolean pinned = !request.depth().isAuto();
-        int depth = 0;
-        Gear.Decoding decoding = Gear.Decoding.FULL;
-        long frontEndNanos = 0;
-        long ctcDecodeNanos = 0;
-        double audioSeconds = 0;
-        Outcome outcome = Outcome.ERROR;
+        Tally tally = new Tally();
+        boolean handedOn = false;
         try {
             OverloadedException expired = this.admission.expired(startedAt - admittedAt);
             if (expired != null) {
-                outcome = Outcome.EXPIRED;
+                tally.outcome = Outcome.EXPIRED;
                 throw expired; // unprocessed: the sample below says so, with no exit and no audio
             }
             PcmAudio audio = decode(request);
-            frontEndNanos = this.nanoClock.getAsLong() - startedAt;
-            audioSeconds = audio.durationSeconds();
-            Gear gear = pinned ? Gear.full(request.depth().pinnedDepth().getAsInt()) : selectGear(request, audioSeconds);
-            depth = gear.depth();
-            decoding = gear.decoding();
-            long featuresFrom = this.nanoClock.getAsLong();
-            float[][] frames = this.features.extract(padToShortestInput(audio.samples()));
-            frontEndNanos += this.nanoClock.getAsLong() - featuresFrom;
-            LogProbs logProbs = this.model.run(depth, frames);
-            long decodingFrom = this.nanoClock.getAsLong();
-            Transcript transcript = (gear.isFast() ? this.fastDecoder : this.decoder).decode(logProbs.values(),
-                    logProbs.length());
-            ctcDecodeNanos = this.nanoClock.getAsLong() - decodingFrom;
-            List<Segment> segments = this.segmenter.apply(transcript);
-            outcome = Outcome.SUCCESS;
-            Duration queueWait = Duration.ofNanos(startedAt - admittedAt);
-            Duration serviceTime = Duration.ofNanos(this.nanoClock.getAsLong() - startedAt);
-            ModelManifest manifest = this.model.manifest();
-            return new Recognition(manifest.name(), manifest.language(), depth, decoding, pinned, audioSeconds,
-                    transcript, segments, queueWait, serviceTime);
+            tally.frontEndNanos = this.nanoClock.getAsLong() - startedAt;
+            tally.audioSeconds = audio.durationSeconds();
+            if (!this.cutter.cuts(tally.audioSeconds)) {
+                Gear gear = gearFor(request, tally.audioSeconds);
+                Transcript transcript = transcribe(audio.samples(), gear, tally);
+                List<ServedSegment> segments = this.segmenter.apply(transcript)
+                    .stream()
+                    .map((segment) -> new ServedSegment(segment, gear.depth(), gear.decoding()))
+                    .toList();
+                tally.outcome = Outcome.SUCCESS;
+                ModelManifest manifest = this.model.manifest();
+                return new Begun(new Recognition(manifest.name(), manifest.language(), gear.depth(),
+                        gear.decoding(), tally.pinned(request), tally.audioSeconds, transcript, segments,
+                        Duration.ofNanos(startedAt - admittedAt),
+                        Duration.ofNanos(this.nanoClock.getAsLong() - startedAt)), null);
+            }
+            List<SpeechSpan> spans = this.cutter.speech(audio.samples());
+            tally.outcome = Outcome.SUCCESS;
+            handedOn = !spans.isEmpty();
+            long preparedNanos = this.nanoClock.getAsLong() - startedAt;
+            if (spans.isEmpty()) {
+                return new Begun(silence(request, tally.audioSeconds, startedAt - admittedAt, preparedNanos), null);
+            }
+            return new Begun(null, new Cut(request, audio, spans, startedAt - admittedAt, preparedNanos));
         }
         catch (AudioException ex) {
-            outcome = Outcome.INVALID_AUDIO;
+            tally.outcome = Outcome.INVALID_AUDIO;
             throw ex;
         }
         finally {
-            long finishedAt = this.nanoClock.getAsLong();
-            // Free the place before the result is emitted, so a caller that sees the result sees the queue without it.
-            permit.release();
-            RecognitionSample sample = new RecognitionSample(depth, decoding, pinned, audioSeconds,
-                    Duration.ofNanos(startedAt - admittedAt), Duration.ofNanos(finishedAt - startedAt),
-                    Duration.ofNanos(frontEndNanos), Duration.ofNanos(ctcDecodeNanos),
-                    Duration.ofNanos(finishedAt - admittedAt), outcome);
-            this.listeners.forEach((listener) -> notifySample(listener, sample));
+            if (!handedOn) {
+                long finishedAt = this.nanoClock.getAsLong();
+                // Free the place before the result is emitted, so a caller that sees the result sees the queue
+                // without it.
+                permit.release();
+                report(tally.sample(request, startedAt - admittedAt, finishedAt - startedAt));
+            }
         }
+    }
+
+    /**
+     * Recognises a long recording's spans of speech one after the other, each as its own task on the workers, so
+     * that other requests' tasks run between them and the recording never holds a worker for more than one span.
+     * Every span is an utterance to the listeners: an arrival, a gear chosen when a worker picks it up, a sample.
+     * The time spent decoding the upload and finding its speech is shared out among the spans' samples in
+     * proportion to their audio.
+     */
+    private Mono<Recognition> recognizeSpans(Cut cut) {
+        int rate = this.model.manifest().sampleRate();
+        long speechSamples = cut.spans().stream().mapToLong(SpeechSpan::length).sum();
+        return Flux.range(0, cut.spans().size())
+            .concatMap((index) -> {
+                if (index > 0) {
+                    this.listeners.forEach((listener) -> notify(listener, RecognitionListener::onAdmitted));
+                }
+                long enqueuedAt = this.nanoClock.getAsLong();
+                SpeechSpan span = cut.spans().get(index);
+                long preparationShare = Math.round((double) cut.preparedNanos() * span.length() / speechSamples);
+                long waitedBefore = (index == 0) ? cut.queueWaitNanos() : 0;
+                return Mono.fromCallable(() -> recognizeSpan(cut, span, rate, enqueuedAt, waitedBefore,
+                        preparationShare))
+                    .subscribeOn(this.scheduler);
+            })
+            .collectList()
+            .map((parts) -> stitch(cut, parts, rate));
+    }
+
+    private SpanResult recognizeSpan(Cut cut, SpeechSpan span, int rate, long enqueuedAt, long waitedBefore,
+            long preparationShare) {
+        long startedAt = this.nanoClock.getAsLong();
+        Tally tally = new Tally();
+        tally.frontEndNanos = preparationShare;
+        tally.audioSeconds = (double) span.length() / rate;
+        long queueWait = waitedBefore + (startedAt - enqueuedAt);
+        try {
+            float[] samples = Arrays.copyOfRange(cut.audio().samples(), span.startSample(), span.endSample());
+            Gear gear = gearFor(cut.request(), tally.audioSeconds);
+            Transcript transcript = shift(transcribe(samples, gear, tally), span.startSeconds(rate));
+            tally.outcome = Outcome.SUCCESS;
+            return new SpanResult(gear, transcript, tally.audioSeconds,
+                    this.nanoClock.getAsLong() - startedAt + preparationShare);
+        }
+        finally {
+            report(tally.sample(cut.request(), queueWait,
+                    this.nanoClock.getAsLong() - startedAt + preparationShare));
+        }
+    }
+
+    /** Joins the spans' transcripts, in order, into the recording's. */
+    private Recognition stitch(Cut cut, List<SpanResult> parts, int rate) {
+        StringBuilder text = new StringBuilder();
+        List<Word> words = new ArrayList<>();
+        List<ServedSegment> segments = new ArrayList<>();
+        Map<Gear, Double> secondsByGear = new LinkedHashMap<>();
+        long serviceNanos = 0; // each span's includes its share of the preparation
+        for (SpanResult part : parts) {
+            serviceNanos += part.serviceNanos();
+            secondsByGear.merge(part.gear(), part.audioSeconds(), Double::sum);
+            if (!part.transcript().text().isEmpty()) {
+                text.append(text.isEmpty() ? "" : " ").append(part.transcript().text());
+            }
+            words.addAll(part.transcript().words());
+            for (Segment segment : this.segmenter.apply(part.transcript())) {
+                segments.add(new ServedSegment(new Segment(segments.size(), segment.start(), segment.end(),
+                        segment.text(), segment.words()), part.gear().depth(), part.gear().decoding()));
+            }
+        }
+        double confidence = words.stream().mapToDouble(Word::confidence).average().orElse(0.0);
+        Gear main = secondsByGear.entrySet()
+            .stream()
+            .max(Map.Entry.<Gear, Double>comparingByValue().thenComparing((e) -> e.getKey().depth()))
+            .orElseThrow()
+            .getKey();
+        ModelManifest manifest = this.model.manifest();
+        return new Recognition(manifest.name(), manifest.language(), main.depth(), main.decoding(),
+                !cut.request().depth().isAuto(), (double) cut.audio().samples().length / rate,
+                new Transcript(text.toString(), words, confidence), segments, Duration.ofNanos(cut.queueWaitNanos()),
+                Duration.ofNanos(serviceNanos));
     }
 
     /**
@@ -268,6 +370,96 @@ public final class Recognizer {
         int minSamples = this.model.manifest().minSamples();
         return (samples.length >= minSamples) ? samples : Arrays.copyOf(samples, minSamples);
     }
+
+    /** The exit and decoding for audio of this duration: the pinned depth, or the selector's choice. */
+    private Gear gearFor(RecognitionRequest request, double audioSeconds) {
+        return request.depth().isAuto() ? selectGear(request, audioSeconds)
+                : Gear.full(request.depth().pinnedDepth().getAsInt());
+    }
+
+    /** Features, the exit, CTC decoding; adds their times to the tally and records the gear in it. */
+    private Transcript transcribe(float[] samples, Gear gear, Tally tally) {
+        tally.depth = gear.depth();
+        tally.decoding = gear.decoding();
+        long featuresFrom = this.nanoClock.getAsLong();
+        float[][] frames = this.features.extract(padToShortestInput(samples));
+        tally.frontEndNanos += this.nanoClock.getAsLong() - featuresFrom;
+        LogProbs logProbs = this.model.run(gear.depth(), frames);
+        long decodingFrom = this.nanoClock.getAsLong();
+        Transcript transcript = (gear.isFast() ? this.fastDecoder : this.decoder).decode(logProbs.values(),
+                logProbs.length());
+        tally.ctcDecodeNanos = this.nanoClock.getAsLong() - decodingFrom;
+        return transcript;
+    }
+
+    /** A long recording in which no speech was found: an empty transcript, no exit run. */
+    private Recognition silence(RecognitionRequest request, double audioSeconds, long queueWaitNanos,
+            long serviceNanos) {
+        Gear gear = gearFor(request, audioSeconds);
+        ModelManifest manifest = this.model.manifest();
+        return new Recognition(manifest.name(), manifest.language(), gear.depth(), gear.decoding(),
+                !request.depth().isAuto(), audioSeconds, Transcript.empty(), List.of(),
+                Duration.ofNanos(queueWaitNanos), Duration.ofNanos(serviceNanos));
+    }
+
+    /** The transcript of a span, its times moved from the span's start to the recording's. */
+    private static Transcript shift(Transcript transcript, double offsetSeconds) {
+        List<Word> words = transcript.words()
+            .stream()
+            .map((w) -> new Word(w.word(), w.start() + offsetSeconds, w.end() + offsetSeconds, w.confidence()))
+            .toList();
+        return new Transcript(transcript.text(), words, transcript.confidence());
+    }
+
+    private void report(RecognitionSample sample) {
+        this.listeners.forEach((listener) -> notifySample(listener, sample));
+    }
+
+    /** What {@link #begin} hands on: a recording recognised whole, or one to recognise span by span. */
+    private record Begun(Recognition whole, Cut cut) {
+    }
+
+    /**
+     * A long recording to recognise span by span.
+     * @param queueWaitNanos how long the upload waited for its first worker
+     * @param preparedNanos the time spent decoding it and finding its speech
+     */
+    private record Cut(RecognitionRequest request, PcmAudio audio, List<SpeechSpan> spans, long queueWaitNanos,
+            long preparedNanos) {
+    }
+
+    /** One span's transcript (in the recording's time), the gear that served it, and what it cost. */
+    private record SpanResult(Gear gear, Transcript transcript, double audioSeconds, long serviceNanos) {
+    }
+
+    /** The measurements of one utterance as they accumulate, for its {@link RecognitionSample}. */
+    private static final class Tally {
+
+        private int depth;
+
+        private Gear.Decoding decoding = Gear.Decoding.FULL;
+
+        private long frontEndNanos;
+
+        private long ctcDecodeNanos;
+
+        private double audioSeconds;
+
+        private Outcome outcome = Outcome.ERROR;
+
+        boolean pinned(RecognitionRequest request) {
+            return !request.depth().isAuto();
+        }
+
+        RecognitionSample sample(RecognitionRequest request, long queueWaitNanos, long serviceNanos) {
+            return new RecognitionSample(this.depth, this.decoding, pinned(request), this.audioSeconds,
+                    Duration.ofNanos(queueWaitNanos), Duration.ofNanos(serviceNanos),
+                    Duration.ofNanos(this.frontEndNanos), Duration.ofNanos(this.ctcDecodeNanos),
+                    Duration.ofNanos(queueWaitNanos + serviceNanos), this.outcome);
+        }
+
+    }
+
 
     private void notifySample(RecognitionListener listener, RecognitionSample sample) {
         try {

@@ -73,8 +73,8 @@ class TranscriptionController {
                 .contentType(MediaType.APPLICATION_JSON)
                 .body(TranscriptionResponses.verbose(recognition, options.words(), options.segments()));
             case TEXT -> ResponseEntity.ok().contentType(TEXT_PLAIN_UTF8).body(recognition.text() + "\n");
-            case SRT -> ResponseEntity.ok().contentType(TEXT_PLAIN_UTF8).body(Subtitles.srt(recognition.segments()));
-            case VTT -> ResponseEntity.ok().contentType(TEXT_VTT).body(Subtitles.vtt(recognition.segments()));
+            case SRT -> ResponseEntity.ok().contentType(TEXT_PLAIN_UTF8).body(Subtitles.srt(recognition.plainSegments()));
+            case VTT -> ResponseEntity.ok().contentType(TEXT_VTT).body(Subtitles.vtt(recognition.plainSegments()));
         };
     }
 

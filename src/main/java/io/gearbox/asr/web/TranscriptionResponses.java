@@ -11,6 +11,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.gearbox.asr.decoding.Segment;
 import io.gearbox.asr.decoding.Word;
 import io.gearbox.asr.recognition.Recognition;
+import io.gearbox.asr.recognition.ServedSegment;
 
 /**
  * The JSON bodies of {@code /v1/audio/transcriptions}, shaped as OpenAI's, with our {@code depth},
@@ -40,11 +41,12 @@ final class TranscriptionResponses {
                 verboseWords, recognition.depth(), recognition.decoding().label(), recognition.model());
     }
 
-    private static VerboseSegment segment(Segment segment) {
+    private static VerboseSegment segment(ServedSegment served) {
+        Segment segment = served.segment();
         double confidence = segment.words().stream().mapToDouble(Word::confidence).average().orElse(1.0);
         double avgLogprob = Math.log(Math.max(confidence, 1e-10));
         return new VerboseSegment(segment.id(), 0, segment.start(), segment.end(), segment.text(), List.of(), 0.0,
-                avgLogprob, compressionRatio(segment.text()), 0.0);
+                avgLogprob, compressionRatio(segment.text()), 0.0, served.depth(), served.decoding().label());
     }
 
     /** The ratio of the text's UTF-8 size to its DEFLATE size, as Whisper reports it. */
@@ -96,10 +98,16 @@ final class TranscriptionResponses {
             List<VerboseWord> words, int depth, String decoding, String model) {
     }
 
+    /**
+     * One of {@code verbose_json}'s {@code segments[]}: OpenAI's fields, and the gear that served it (a long
+     * recording is recognised span by span, and the governor may serve each span at another gear).
+     * @param depth the exit that served the segment
+     * @param decoding {@code full} or {@code fast}, as for the whole response
+     */
     record VerboseSegment(int id, int seek, double start, double end, String text, List<Integer> tokens,
             double temperature, @JsonProperty("avg_logprob") double avgLogprob,
             @JsonProperty("compression_ratio") double compressionRatio,
-            @JsonProperty("no_speech_prob") double noSpeechProb) {
+            @JsonProperty("no_speech_prob") double noSpeechProb, int depth, String decoding) {
     }
 
     record VerboseWord(String word, double start, double end) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
@@ -17,11 +18,13 @@ import io.gearbox.asr.decoding.GreedyCtcDecoder;
 import io.gearbox.asr.decoding.Segmenter;
 import io.gearbox.asr.decoding.Transcript;
 import io.gearbox.asr.decoding.Vocabulary;
+import io.gearbox.asr.decoding.Word;
 import io.gearbox.asr.features.LogMelExtractor;
 import io.gearbox.asr.governor.Gear;
 import io.gearbox.asr.inference.AcousticModel;
 import io.gearbox.asr.inference.InferenceOptions;
 import io.gearbox.asr.inference.ModelManifest;
+import io.gearbox.asr.segmentation.SpeechSpan;
 import io.gearbox.asr.support.SmokeModel;
 import io.gearbox.asr.support.TestAudio;
 import org.junit.jupiter.api.AfterEach;
@@ -280,12 +283,184 @@ class RecognizerTests {
         assertThat(this.samples).isEmpty();
     }
 
+    @Test
+    void aLongRecordingIsRecognisedSpanBySpanInTheWholeRecordingsTime() {
+        int shallowest = this.model.depths().get(0);
+        int deepest = this.model.deepest();
+        AtomicInteger asked = new AtomicInteger();
+        // the governor's gear changes between spans: shallow, deep, shallow
+        DepthSelector selector = (query) -> Gear.full((asked.getAndIncrement() % 2 == 0) ? shallowest : deepest);
+        List<SpeechSpan> spans = List.of(span(0.5, 2.0), span(3.0, 5.5), span(6.0, 7.0));
+        Recognizer recognizer = recognizer(selector, new AdmissionQueue(2, 4, Duration.ofSeconds(1)),
+                System::nanoTime, cutter(spans), oneWord(new CopyOnWriteArrayList<>()));
+
+        Recognition recognition = recognizer
+            .recognize(RecognitionRequest.of(TestAudio.toneWav(8.0, 16000, 440), null, DepthRequest.auto()))
+            .block(TIMEOUT);
+
+        assertThat(recognition.text()).isEqualTo("word word word");
+        // each span's word, 0.1-0.2 s into the span, in the recording's time
+        assertThat(recognition.words()).extracting(Word::start).containsExactly(0.6, 3.1, 6.1);
+        assertThat(recognition.segments()).extracting(ServedSegment::depth)
+            .containsExactly(shallowest, deepest, shallowest);
+        assertThat(recognition.segments()).extracting((served) -> served.segment().id()).containsExactly(0, 1, 2);
+        assertThat(recognition.depth()).isEqualTo(deepest); // it served 2.5 s of the 4 s of speech
+        assertThat(recognition.audioSeconds()).isCloseTo(8.0, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(this.admissions).hasSize(3); // every span is an arrival
+        assertThat(this.samples).extracting(RecognitionSample::audioSeconds).containsExactly(1.5, 2.5, 1.0);
+        assertThat(this.samples).extracting(RecognitionSample::depth).containsExactly(shallowest, deepest, shallowest);
+        assertThat(this.samples).allSatisfy((sample) -> {
+            assertThat(sample.outcome()).isEqualTo(RecognitionSample.Outcome.SUCCESS);
+            assertThat(sample.latency()).isEqualTo(sample.queueWait().plus(sample.serviceTime()));
+        });
+    }
+
+    @Test
+    void aLongRecordingWithNoSpeechGivesAnEmptyTranscriptWithoutRunningAnExit() {
+        AdmissionQueue admission = new AdmissionQueue(1, 0, Duration.ofSeconds(1));
+        Recognizer recognizer = recognizer(DepthSelector.deepest(), admission, System::nanoTime, cutter(List.of()),
+                null);
+
+        Recognition recognition = recognizer
+            .recognize(RecognitionRequest.of(TestAudio.toneWav(8.0, 16000, 440), null, DepthRequest.auto()))
+            .block(TIMEOUT);
+
+        assertThat(recognition.text()).isEmpty();
+        assertThat(recognition.segments()).isEmpty();
+        assertThat(this.decoders).isEmpty();
+        assertThat(this.samples).singleElement().satisfies((sample) -> {
+            assertThat(sample.depth()).isZero(); // no exit ran: the governor learns nothing of any exit's cost
+            assertThat(sample.outcome()).isEqualTo(RecognitionSample.Outcome.SUCCESS);
+        });
+        assertThat(admission.waiting() + admission.inFlight()).isZero();
+    }
+
+    @Test
+    void shortRecordingsAreRecognisedWholeWithoutLookingForSpeech() {
+        LongFormCutter cutter = new LongFormCutter() {
+
+            @Override
+            public boolean cuts(double audioSeconds) {
+                return audioSeconds > 2.0;
+            }
+
+            @Override
+            public List<SpeechSpan> speech(float[] samples) {
+                throw new AssertionError("a recording under the threshold is recognised whole");
+            }
+
+        };
+        Recognizer recognizer = recognizer(DepthSelector.deepest(), new AdmissionQueue(1, 0, Duration.ofSeconds(1)),
+                System::nanoTime, cutter, null);
+
+        Recognition recognition = recognizer
+            .recognize(RecognitionRequest.of(TestAudio.toneWav(1.5, 16000, 440), null, DepthRequest.auto()))
+            .block(TIMEOUT);
+
+        assertThat(recognition.depth()).isEqualTo(this.model.deepest());
+        assertThat(this.samples).singleElement().extracting(RecognitionSample::audioSeconds).isEqualTo(1.5);
+    }
+
+    @Test
+    void requestsArrivingDuringALongRecordingAreServedBetweenItsSpans() throws InterruptedException {
+        // one worker: the long recording's spans queue behind the short request sent while its speech was sought
+        this.scheduler.dispose();
+        this.scheduler = Schedulers.newBoundedElastic(1, 16, "asr-test");
+        CountDownLatch seeking = new CountDownLatch(1);
+        CountDownLatch shortSent = new CountDownLatch(1);
+        List<SpeechSpan> spans = List.of(span(0.5, 2.5), span(3.0, 5.0), span(5.5, 7.5));
+        LongFormCutter cutter = new LongFormCutter() {
+
+            @Override
+            public boolean cuts(double audioSeconds) {
+                return audioSeconds > 4.0;
+            }
+
+            @Override
+            public List<SpeechSpan> speech(float[] samples) {
+                seeking.countDown();
+                await(shortSent);
+                return spans;
+            }
+
+        };
+        List<Integer> decodedFrames = new CopyOnWriteArrayList<>();
+        Recognizer recognizer = recognizer(DepthSelector.deepest(), new AdmissionQueue(1, 4, Duration.ofSeconds(1)),
+                System::nanoTime, cutter, oneWord(decodedFrames));
+
+        Mono<Recognition> longOne = recognizer
+            .recognize(RecognitionRequest.of(TestAudio.toneWav(8.0, 16000, 440), null, DepthRequest.auto()))
+            .cache();
+        longOne.subscribe();
+        assertThat(seeking.await(30, TimeUnit.SECONDS)).isTrue();
+        Mono<Recognition> shortOne = recognizer
+            .recognize(RecognitionRequest.of(TestAudio.toneWav(0.5, 16000, 440), null, DepthRequest.auto()))
+            .cache();
+        shortOne.subscribe();
+        shortSent.countDown();
+
+        assertThat(longOne.block(TIMEOUT).words()).hasSize(3);
+        assertThat(shortOne.block(TIMEOUT)).isNotNull();
+        int spanFrames = decodedFrames.get(1);
+        // the short request (fewer frames) was decoded before the first span, not after the last
+        assertThat(decodedFrames).hasSize(4);
+        assertThat(decodedFrames.get(0)).isLessThan(spanFrames);
+        assertThat(decodedFrames.subList(1, 4)).containsOnly(spanFrames);
+    }
+
+    private static SpeechSpan span(double startSeconds, double endSeconds) {
+        return new SpeechSpan((int) Math.round(startSeconds * 16000), (int) Math.round(endSeconds * 16000));
+    }
+
+    /** Cuts recordings over 4 s into these spans. */
+    private static LongFormCutter cutter(List<SpeechSpan> spans) {
+        return new LongFormCutter() {
+
+            @Override
+            public boolean cuts(double audioSeconds) {
+                return audioSeconds > 4.0;
+            }
+
+            @Override
+            public List<SpeechSpan> speech(float[] samples) {
+                return spans;
+            }
+
+        };
+    }
+
+    /** A decoder that hears one word, 0.1-0.2 s into whatever it is given, and notes each input's frame count. */
+    private static CtcDecoder oneWord(List<Integer> frames) {
+        return new CtcDecoder() {
+
+            @Override
+            public Transcript decode(float[][] logProbs, int length) {
+                frames.add(length);
+                return new Transcript("word", List.of(new Word("word", 0.1, 0.2, 0.9)), 0.9);
+            }
+
+            @Override
+            public Settings settings() {
+                return new Settings("greedy", 1, null);
+            }
+
+        };
+    }
+
     private Recognizer recognizer(DepthSelector selector, AdmissionQueue admission) {
         return recognizer(selector, admission, System::nanoTime);
     }
 
-    /** A recognizer on the smoke model whose waits and service times are measured with {@code nanoClock}. */
     private Recognizer recognizer(DepthSelector selector, AdmissionQueue admission, LongSupplier nanoClock) {
+        return recognizer(selector, admission, nanoClock, LongFormCutter.never(), null);
+    }
+
+    /**
+     * A recognizer on the smoke model whose waits and service times are measured with {@code nanoClock}, which cuts
+     * long audio with {@code cutter}, and decodes with {@code decoder} (both gears), or greedily when it is null.
+     */
+    private Recognizer recognizer(DepthSelector selector, AdmissionQueue admission, LongSupplier nanoClock,
+            LongFormCutter cutter, CtcDecoder decoder) {
         ModelManifest manifest = this.model.manifest();
         LogMelExtractor features = ModelFrontEnd.logMel(manifest);
         Vocabulary vocabulary;
@@ -313,10 +488,10 @@ class RecognizerTests {
             }
 
         };
+        CtcDecoder greedy = new GreedyCtcDecoder(vocabulary, manifest.outputFrameSeconds());
         return new Recognizer(this.model, new AudioLoader(manifest.sampleRate(), Duration.ofMinutes(10)), features,
-                noting("full", new GreedyCtcDecoder(vocabulary, manifest.outputFrameSeconds())),
-                noting("fast", new GreedyCtcDecoder(vocabulary, manifest.outputFrameSeconds())),
-                new Segmenter()::segment, selector, admission, this.scheduler, List.of(listener), nanoClock);
+                noting("full", (decoder != null) ? decoder : greedy), noting("fast", (decoder != null) ? decoder : greedy),
+                new Segmenter()::segment, cutter, selector, admission, this.scheduler, List.of(listener), nanoClock);
     }
 
     /** {@code decoder}, noting in {@link #decoders} each time it decodes. */

@@ -8,6 +8,7 @@ import io.gearbox.asr.decoding.Transcript;
 import io.gearbox.asr.decoding.Word;
 import io.gearbox.asr.governor.Gear;
 import io.gearbox.asr.recognition.Recognition;
+import io.gearbox.asr.recognition.ServedSegment;
 
 /**
  * Canned recognition results for the web slice tests.
@@ -21,7 +22,8 @@ final class Recognitions {
         List<Word> words = List.of(new Word("hello", 0.16, 0.56, 0.9), new Word("world", 0.64, 1.2, 0.8));
         Transcript transcript = new Transcript("hello world", words, 0.85);
         return new Recognition("gearbox-en", "en", depth, Gear.Decoding.FULL, false, 2.0, transcript,
-                List.of(new Segment(0, 0.16, 1.2, "hello world", words)), Duration.ofMillis(3),
+                List.of(new ServedSegment(new Segment(0, 0.16, 1.2, "hello world", words), depth, Gear.Decoding.FULL)),
+                Duration.ofMillis(3),
                 Duration.ofMillis(40));
     }
 
