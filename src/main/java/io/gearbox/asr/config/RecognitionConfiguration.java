@@ -114,12 +114,12 @@ class RecognitionConfiguration {
 
     @Bean
     Recognizer recognizer(AcousticModel model, AudioLoader audioLoader, LogMelExtractor features,
-            CtcDecoder decoder, Vocabulary vocabulary, DepthSelector depthSelector, AdmissionQueue admission,
-            Scheduler recognitionScheduler, ObjectProvider<RecognitionListener> listeners) {
+            CtcDecoder decoder, Vocabulary vocabulary, LongFormCutter longFormCutter, DepthSelector depthSelector,
+            AdmissionQueue admission, Scheduler recognitionScheduler, ObjectProvider<RecognitionListener> listeners) {
         // the governor's lowest gear decodes greedily (asr.governor.fast-gears)
         CtcDecoder fastDecoder = new GreedyCtcDecoder(vocabulary, model.manifest().outputFrameSeconds());
-        return new Recognizer(model, audioLoader, features, decoder, fastDecoder, segmenter(), LongFormCutter.never(), depthSelector,
-                admission, recognitionScheduler, listeners.orderedStream().toList());
+        return new Recognizer(model, audioLoader, features, decoder, fastDecoder, segmenter(), longFormCutter,
+                depthSelector, admission, recognitionScheduler, listeners.orderedStream().toList());
     }
 
     private static Function<Transcript, List<Segment>> segmenter() {
