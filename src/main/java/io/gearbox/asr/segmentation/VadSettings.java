@@ -1,0 +1,81 @@
+package io.gearbox.asr.segmentation;
+
+import java.time.Duration;
+
+/**
+ * How speech probabilities become speech spans ({@code asr.segmentation.*}), immutable and validated once on
+ * construction. See {@link SpeechDetector} for the state machine that reads them.
+ *
+ * @param threshold a window at or above this probability is speech: it starts a span, and cancels a pause in one,
+ * in {@code (0, 1)}
+ * @param negativeThreshold a window below this probability is silence: it starts or continues a pause, in
+ * {@code (0, threshold]}; windows in between neither start speech nor start a pause (the hysteresis band)
+ * @param minSilence how long a pause must last to end a span, {@code >= 0}
+ * @param minSpeech spans shorter than this (before padding) are dropped as clicks and breaths, {@code >= 0}
+ * @param speechPad silence kept on each side of a span, {@code >= 0}; less where the neighbour or the recording's
+ * edge is closer, so spans never overlap
+ * @param maxSegment no span is longer than this; longer ones are split at their least speech-like window, and
+ * {@code maxSegment >= 2 * minSpeech} so that a split never leaves a piece shorter than {@code minSpeech}
+ */
+public record VadSettings(double threshold, double negativeThreshold, Duration minSilence, Duration minSpeech,
+        Duration speechPad, Duration maxSegment) {
+
+    /** The longest any duration may be, so that durations in samples stay well inside an {@code int}. */
+    public static final Duration MAX_DURATION = Duration.ofHours(1);
+
+    public VadSettings {
+        if (!(threshold > 0 && threshold < 1)) {
+            throw new IllegalArgumentException("threshold must be in (0, 1), was " + threshold);
+        }
+        if (!(negativeThreshold > 0 && negativeThreshold <= threshold)) {
+            throw new IllegalArgumentException("negativeThreshold must be in (0, threshold = " + threshold
+                    + "], was " + negativeThreshold);
+        }
+        check("minSilence", minSilence);
+        check("minSpeech", minSpeech);
+        check("speechPad", speechPad);
+        check("maxSegment", maxSegment);
+        if (maxSegment.isZero()) {
+            throw new IllegalArgumentException("maxSegment must be positive, was " + maxSegment);
+        }
+        if (maxSegment.compareTo(minSpeech.multipliedBy(2)) < 0) {
+            throw new IllegalArgumentException("maxSegment must be at least twice minSpeech (" + minSpeech
+                    + "), was " + maxSegment);
+        }
+    }
+
+    private static void check(String name, Duration value) {
+        if (value == null) {
+            throw new IllegalArgumentException(name + " must be set");
+        }
+        if (value.isNegative() || value.compareTo(MAX_DURATION) > 0) {
+            throw new IllegalArgumentException(name + " must be in [0, " + MAX_DURATION + "], was " + value);
+        }
+    }
+
+    /**
+     * Settings for cutting recordings into the sentences the recogniser was trained on (3 to 18 words each):
+     * <ul>
+     * <li>{@code threshold} 0.5 and {@code negativeThreshold} 0.35: Silero's own defaults (negative = threshold -
+     * 0.15), which its probabilities are calibrated for: speech sits near 1, silence and steady noise near 0, so
+     * the exact values matter little and the band between them keeps a fading word from flickering a span.</li>
+     * <li>{@code minSilence} 400 ms: Silero's 100 ms would cut inside sentences at stops and commas; pauses between
+     * sentences are usually longer than 300-500 ms, and a missed cut only makes a segment longer (bounded by
+     * {@code maxSegment}), whereas a cut inside a sentence costs the recogniser its context.</li>
+     * <li>{@code minSpeech} 250 ms: Silero's default; shorter bursts are clicks, breaths and coughs, and even a
+     * one-word answer ("yes", "no") lasts longer.</li>
+     * <li>{@code speechPad} 150 ms: the recogniser was trained on clips with silence around the words, and the
+     * detector's onsets and offsets lag soft consonants by a window or two (32 ms each); Silero's 30 ms suits
+     * speech removal, not recognition.</li>
+     * <li>{@code maxSegment} 20 s: longer than any training sentence (18 words of read speech take about 8 s),
+     * so it only cuts speech that runs on without a pause, and keeps each piece's attention and beam search
+     * bounded.</li>
+     * </ul>
+     * @return the defaults
+     */
+    public static VadSettings defaults() {
+        return new VadSettings(0.5, 0.35, Duration.ofMillis(400), Duration.ofMillis(250), Duration.ofMillis(150),
+                Duration.ofSeconds(20));
+    }
+
+}
