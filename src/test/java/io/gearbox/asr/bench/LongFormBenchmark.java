@@ -38,6 +38,7 @@ import io.gearbox.asr.recognition.Recognizer;
 import io.gearbox.asr.recognition.SpeechPauseCutter;
 import io.gearbox.asr.segmentation.VadSettings;
 import io.gearbox.asr.segmentation.VoiceActivityDetector;
+import io.gearbox.asr.support.JoinedSpeech;
 import io.gearbox.asr.support.TestAudio;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -62,7 +63,8 @@ import reactor.core.scheduler.Schedulers;
  * (default 0.2 to 1.0) of faint noise (-70 dBFS); so some pauses are shorter than the detector's shortest cut, and
  * its spans hold one or several sentences. {@code -Dwhole=true} also recognises each recording whole, uncut (the
  * service with {@code asr.segmentation.enabled=false}; its memory grows with the square of the length).
- * {@code -Dvad=PATH} names the detector's model (default {@code models/silero-vad/silero_vad.onnx}).
+ * {@code -Dtrim=true} first trims each clip of its own leading and trailing silence ({@link JoinedSpeech#trim}),
+ * so that the pauses are exactly the ones added. {@code -Dvad=PATH} names the detector's model (default {@code models/silero-vad/silero_vad.onnx}).
  */
 public final class LongFormBenchmark {
 
@@ -83,6 +85,7 @@ public final class LongFormBenchmark {
         double pauseMin = Double.parseDouble(System.getProperty("pause.min", "0.2"));
         double pauseMax = Double.parseDouble(System.getProperty("pause.max", "1.0"));
         boolean whole = Boolean.getBoolean("whole");
+        boolean trim = Boolean.getBoolean("trim");
         Path vadFile = Path.of(System.getProperty("vad", "models/silero-vad/silero_vad.onnx"));
 
         ModelManifest manifest = ModelManifest.load(modelDir);
@@ -91,7 +94,8 @@ public final class LongFormBenchmark {
         List<Clip> clips = new ArrayList<>();
         for (String line : Files.readAllLines(set.resolve("transcripts.tsv"))) {
             String[] parts = line.split("\t", 2);
-            clips.add(new Clip(loader.load(Files.readAllBytes(set.resolve(parts[0])), null).samples(), parts[1]));
+            float[] samples = loader.load(Files.readAllBytes(set.resolve(parts[0])), null).samples();
+            clips.add(new Clip(trim ? JoinedSpeech.trim(samples) : samples, parts[1]));
         }
         Vocabulary vocabulary = Vocabulary.load(modelDir.resolve(manifest.vocabulary()), manifest.blankId());
         ModelManifest.LanguageModel lm = manifest.languageModel();
@@ -116,8 +120,9 @@ public final class LongFormBenchmark {
             for (Clip clip : clips) {
                 sentenceHypotheses.add(recognize(alone, TestAudio.wav(pcm(clip.samples()), rate), depth).text());
             }
-            System.out.printf(Locale.ROOT, "%s: %d clips; model %s at depth %d, %s; pauses %.1f-%.1f s, seed %d%n%n",
-                    set, clips.size(), manifest.name(), depth, decoder.settings(), pauseMin, pauseMax, seed);
+            System.out.printf(Locale.ROOT, "%s: %d clips%s; model %s at depth %d, %s; pauses %.1f-%.1f s, seed %d%n%n",
+                    set, clips.size(), trim ? " trimmed of their edge silence" : "", manifest.name(), depth,
+                    decoder.settings(), pauseMin, pauseMax, seed);
             System.out.println("| recording | sentences | longest segment | shortest cut pause | spans | WER, one "
                     + "request | WER, sentence by sentence | RTF, one request |");
             System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");

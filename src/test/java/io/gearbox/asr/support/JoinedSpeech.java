@@ -66,7 +66,7 @@ public final class JoinedSpeech {
         }
     }
 
-    static float[] trim(float[] samples) {
+    public static float[] trim(float[] samples) {
         int frames = samples.length / FRAME;
         double[] level = new double[frames];
         double loudest = Double.NEGATIVE_INFINITY;
