@@ -86,6 +86,7 @@ public final class LongFormBenchmark {
         double pauseMax = Double.parseDouble(System.getProperty("pause.max", "1.0"));
         boolean whole = Boolean.getBoolean("whole");
         boolean trim = Boolean.getBoolean("trim");
+        String write = System.getProperty("write");
         Path vadFile = Path.of(System.getProperty("vad", "models/silero-vad/silero_vad.onnx"));
 
         ModelManifest manifest = ModelManifest.load(modelDir);
@@ -117,7 +118,7 @@ public final class LongFormBenchmark {
             Recognizer alone = recognizers.build(LongFormCutter.never());
             // every clip once on its own: the reference each recording is compared with
             List<String> sentenceHypotheses = new ArrayList<>();
-            for (Clip clip : clips) {
+            for (Clip clip : (write == null) ? clips : List.<Clip>of()) {
                 sentenceHypotheses.add(recognize(alone, TestAudio.wav(pcm(clip.samples()), rate), depth).text());
             }
             System.out.printf(Locale.ROOT, "%s: %d clips%s; model %s at depth %d, %s; pauses %.1f-%.1f s, seed %d%n%n",
@@ -129,6 +130,14 @@ public final class LongFormBenchmark {
             for (double length : minutes) {
                 Recording recording = join(clips, length * 60, rate, pauseMin, pauseMax, new Random(seed));
                 byte[] wav = TestAudio.wav(pcm(recording.samples()), rate);
+                if (write != null) {
+                    Path file = Path.of(write + "-" + length + "min.wav");
+                    Files.write(file, wav);
+                    Files.writeString(Path.of(write + "-" + length + "min.txt"), String.join(" ",
+                            recording.clips().stream().map(Clip::text).toList()) + "\n");
+                    System.out.println("wrote " + file + " and its transcript");
+                    continue;
+                }
                 double sentenceWer = wer(recording, (i) -> sentenceHypotheses.get(i));
                 double seconds = recording.samples().length / (double) rate;
                 for (double maxSegment : maxSegments) {
