@@ -33,9 +33,9 @@ import org.springframework.validation.annotation.Validated;
 public record SegmentationProperties(@DefaultValue("true") boolean enabled,
         @DefaultValue("models/silero-vad/silero_vad.onnx") @NotNull Path vadModel,
         @DefaultValue("10s") @NotNull Duration minDuration, @DefaultValue("0.5") double threshold,
-        @DefaultValue("0.35") double negativeThreshold, @DefaultValue("400ms") @NotNull Duration minSilence,
+        @DefaultValue("0.35") double negativeThreshold, @DefaultValue("200ms") @NotNull Duration minSilence,
         @DefaultValue("250ms") @NotNull Duration minSpeech, @DefaultValue("150ms") @NotNull Duration speechPad,
-        @DefaultValue("20s") @NotNull Duration maxSegment) {
+        @DefaultValue("10s") @NotNull Duration maxSegment) {
 
     public SegmentationProperties {
         if (minDuration != null && minDuration.isNegative()) {

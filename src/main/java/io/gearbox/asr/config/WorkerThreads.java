@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
  * they reach admission already too old: the service answers them late, however short its own queue, and the backlog
  * outside it does not drain while the arrivals last. With the workers niced, the event loops read
  * every request as it arrives and the admission queue, which the workers drain, decides at once which are served
- * and which get 503 with {@code Retry-After}. At low load nothing competes and nothing changes. (The README's load
- * benchmark has the A/B that chose this: at three and four times the full-depth capacity, runs collapsed to answers
- * seconds late at equal priority and held with the workers ten levels down.)
+ * and which get 503 with {@code Retry-After}. At low load nothing competes and nothing changes.
+ * (docs/governor.md's load benchmark has the A/B that chose this: at three and four times the full-depth capacity,
+ * runs collapsed to answers seconds late at equal priority and held with the workers ten levels down.)
  *
  * <p>Written by hand because no library does it: Java's thread priorities are ignored on Linux unless the JVM runs
  * as root with {@code -XX:ThreadPriorityPolicy=1}, and JNA's platform library has no {@code setpriority}. Two libc

@@ -59,23 +59,25 @@ public record VadSettings(double threshold, double negativeThreshold, Duration m
      * <li>{@code threshold} 0.5 and {@code negativeThreshold} 0.35: Silero's own defaults (negative = threshold -
      * 0.15), which its probabilities are calibrated for: speech sits near 1, silence and steady noise near 0, so
      * the exact values matter little and the band between them keeps a fading word from flickering a span.</li>
-     * <li>{@code minSilence} 400 ms: Silero's 100 ms would cut inside sentences at stops and commas; pauses between
-     * sentences are usually longer than 300-500 ms, and a missed cut only makes a segment longer (bounded by
-     * {@code maxSegment}), whereas a cut inside a sentence costs the recogniser its context.</li>
+     * <li>{@code minSilence} 200 ms and {@code maxSegment} 10 s, chosen together on the tuning set by
+     * {@code LongFormBenchmark} (recordings of the tuning sentences joined with pauses of 0.1-0.8 s; docs/long-
+     * recordings.md has the tables): the encoder attends over its whole input, and spans holding several sentences
+     * lose accuracy past about 10 s (2 minutes: 44.2% WER at 12 s and 48.6% at 20 s with 400 ms, against 39.7%
+     * for the sentences one by one); a shorter shortest pause cuts more of the joins between sentences (10 s:
+     * 39.7% at 200 ms, 41.0% at 300 ms, 40.7% at 400 ms; 5 minutes: 40.3% at 200 ms, 41.8% at 300 ms). Silero's
+     * 100 ms would cut inside words at stops. A missed cut only makes a span longer, bounded by
+     * {@code maxSegment}.</li>
      * <li>{@code minSpeech} 250 ms: Silero's default; shorter bursts are clicks, breaths and coughs, and even a
      * one-word answer ("yes", "no") lasts longer.</li>
      * <li>{@code speechPad} 150 ms: the recogniser was trained on clips with silence around the words, and the
      * detector's onsets and offsets lag soft consonants by a window or two (32 ms each); Silero's 30 ms suits
      * speech removal, not recognition.</li>
-     * <li>{@code maxSegment} 20 s: longer than any training sentence (18 words of read speech take about 8 s),
-     * so it only cuts speech that runs on without a pause, and keeps each piece's attention and beam search
-     * bounded.</li>
      * </ul>
      * @return the defaults
      */
     public static VadSettings defaults() {
-        return new VadSettings(0.5, 0.35, Duration.ofMillis(400), Duration.ofMillis(250), Duration.ofMillis(150),
-                Duration.ofSeconds(20));
+        return new VadSettings(0.5, 0.35, Duration.ofMillis(200), Duration.ofMillis(250), Duration.ofMillis(150),
+                Duration.ofSeconds(10));
     }
 
 }

@@ -57,14 +57,15 @@ import reactor.core.scheduler.Schedulers;
  * </pre>
  *
  * Arguments: {@code MODEL SET MINUTES [MAX_SEGMENT_SECONDS [MIN_SILENCE_MS]]}, the last three comma-separated lists
- * (recording lengths in minutes; the detector's longest segment, default 20; its shortest pause that cuts, default
- * 400). A recording of N minutes holds the set's clips in a shuffled order (seed {@code -Dseed}, default 1) until
+ * (recording lengths in minutes; the detector's longest segment, default 10; its shortest pause that cuts, default
+ * 200: the service's defaults). A recording of N minutes holds the set's clips in a shuffled order (seed {@code -Dseed}, default 1) until
  * it lasts N minutes, each followed by a pause of uniformly {@code -Dpause.min} to {@code -Dpause.max} seconds
  * (default 0.2 to 1.0) of faint noise (-70 dBFS); so some pauses are shorter than the detector's shortest cut, and
  * its spans hold one or several sentences. {@code -Dwhole=true} also recognises each recording whole, uncut (the
  * service with {@code asr.segmentation.enabled=false}; its memory grows with the square of the length).
  * {@code -Dtrim=true} first trims each clip of its own leading and trailing silence ({@link JoinedSpeech#trim}),
- * so that the pauses are exactly the ones added. {@code -Dvad=PATH} names the detector's model (default {@code models/silero-vad/silero_vad.onnx}).
+ * so that the pauses are exactly the ones added. {@code -Dvad=PATH} names the detector's model (default
+ * {@code models/silero-vad/silero_vad.onnx}).
  */
 public final class LongFormBenchmark {
 
@@ -79,8 +80,8 @@ public final class LongFormBenchmark {
         Path modelDir = Path.of(args[0]);
         Path set = Path.of(args[1]);
         List<Double> minutes = numbers(args[2]);
-        List<Double> maxSegments = numbers(args.length > 3 ? args[3] : "20");
-        List<Double> minSilences = numbers(args.length > 4 ? args[4] : "400");
+        List<Double> maxSegments = numbers(args.length > 3 ? args[3] : "10");
+        List<Double> minSilences = numbers(args.length > 4 ? args[4] : "200");
         long seed = Long.getLong("seed", 1);
         double pauseMin = Double.parseDouble(System.getProperty("pause.min", "0.2"));
         double pauseMax = Double.parseDouble(System.getProperty("pause.max", "1.0"));
