@@ -265,9 +265,11 @@ public final class SileroVad implements AutoCloseable {
          * Feeds samples.
          * @param samples mono samples at 16 kHz, any number
          * @return the speech probability of each window completed by these samples, in order (possibly none)
-         * @throws IllegalStateException if the detector is closed
+         * @throws IllegalStateException if the detector is closed (then, or while these samples run: a stream whose
+         * call failed is left part-way through its samples, and the recording must start again on a new stream)
          */
         public float[] accept(float[] samples) {
+            checkOpen();
             int complete = (this.filled + samples.length) / WINDOW_SAMPLES;
             float[] probabilities = new float[complete];
             int offset = 0;
@@ -287,8 +289,10 @@ public final class SileroVad implements AutoCloseable {
         /**
          * Ends the recording: a partial window is padded with zeros and run.
          * @return the partial window's probability, or nothing when no samples are waiting
+         * @throws IllegalStateException if the detector is closed
          */
         public float[] flush() {
+            checkOpen();
             if (this.filled == 0) {
                 return new float[0];
             }
