@@ -4,6 +4,7 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -102,8 +103,8 @@ public final class SileroVad implements AutoCloseable {
     }
 
     private static void checkSignature(OrtSession session, Path modelFile) {
-        boolean inputs = session.getInputNames().containsAll(java.util.List.of("input", "state", "sr"));
-        boolean outputs = session.getOutputNames().containsAll(java.util.List.of("output", "stateN"));
+        boolean inputs = session.getInputNames().containsAll(List.of("input", "state", "sr"));
+        boolean outputs = session.getOutputNames().containsAll(List.of("output", "stateN"));
         if (!inputs || !outputs) {
             throw new InferenceException(modelFile + " is not a Silero VAD v5 model: inputs "
                     + session.getInputNames() + ", outputs " + session.getOutputNames(), "INVALID_GRAPH", null);

@@ -27,6 +27,10 @@ import java.util.Objects;
  * none exceeds {@code maxSegment}. The pieces touch: the cut sample ends one and starts the next.</li>
  * </ol>
  * The probabilities of windows that start at or after {@code totalSamples} are ignored.
+ *
+ * <p>Written here rather than taken from a library: no maintained Java library turns Silero's probabilities into
+ * timestamps, and Silero's own (Python) {@code get_speech_timestamps} splits long speech differently (at the last
+ * pause, or hard at the limit), where the recogniser wants the least speech-like point of the span.
  */
 public final class SpeechDetector {
 

@@ -59,17 +59,18 @@ public record VadSettings(double threshold, double negativeThreshold, Duration m
      * <li>{@code threshold} 0.5 and {@code negativeThreshold} 0.35: Silero's own defaults (negative = threshold -
      * 0.15), which its probabilities are calibrated for: speech sits near 1, silence and steady noise near 0, so
      * the exact values matter little and the band between them keeps a fading word from flickering a span.</li>
-     * <li>{@code minSilence} 400 ms: Silero's 100 ms would cut inside sentences at stops and commas; pauses between
-     * sentences are usually longer than 300-500 ms, and a missed cut only makes a segment longer (bounded by
-     * {@code maxSegment}), whereas a cut inside a sentence costs the recogniser its context.</li>
+     * <li>{@code minSilence} 400 ms: Silero's 100 ms would cut inside sentences at stops and commas. On the
+     * tuning set no sentence holds a pause of 400 ms ({@code VadBenchmark pauses models/recipe/work/tune_synth}
+     * measures the longest pause inside each clip's speech), while pauses between sentences are usually longer;
+     * and a missed cut only makes a segment longer (bounded by {@code maxSegment}), whereas a cut inside a sentence
+     * costs the recogniser its context.</li>
      * <li>{@code minSpeech} 250 ms: Silero's default; shorter bursts are clicks, breaths and coughs, and even a
      * one-word answer ("yes", "no") lasts longer.</li>
      * <li>{@code speechPad} 150 ms: the recogniser was trained on clips with silence around the words, and the
      * detector's onsets and offsets lag soft consonants by a window or two (32 ms each); Silero's 30 ms suits
      * speech removal, not recognition.</li>
-     * <li>{@code maxSegment} 20 s: longer than any training sentence (18 words of read speech take about 8 s),
-     * so it only cuts speech that runs on without a pause, and keeps each piece's attention and beam search
-     * bounded.</li>
+     * <li>{@code maxSegment} 20 s: well beyond a sentence of 18 words, so it only cuts speech that runs on
+     * without a pause, and it keeps each piece's attention and beam search bounded.</li>
      * </ul>
      * @return the defaults
      */

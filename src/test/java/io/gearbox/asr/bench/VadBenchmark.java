@@ -101,7 +101,7 @@ public final class VadBenchmark {
         System.out.printf(Locale.ROOT, "| %.1f s | %d | %.3f s | %.5f | %.1f us |%n", seconds, probabilities.length,
                 best / 1e9, best / 1e9 / seconds, best / 1e3 / probabilities.length);
 
-        System.out.printf(Locale.ROOT, "%nSpans with the default settings, edges less the pad against the sentences'%n");
+        System.out.printf(Locale.ROOT, "%nSpans of the default settings; edges less the pad against the sentences'%n");
         System.out.printf(Locale.ROOT, "%n| gaps | sentences | spans | sentences with a span | sentences cut inside "
                 + "| edge error median | p95 | max |%n|---|---|---|---|---|---|---|---|%n");
         List<int[]> truth = silent.speechBounds();
