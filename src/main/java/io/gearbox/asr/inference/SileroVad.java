@@ -4,6 +4,7 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -102,8 +103,8 @@ public final class SileroVad implements AutoCloseable {
     }
 
     private static void checkSignature(OrtSession session, Path modelFile) {
-        boolean inputs = session.getInputNames().containsAll(java.util.List.of("input", "state", "sr"));
-        boolean outputs = session.getOutputNames().containsAll(java.util.List.of("output", "stateN"));
+        boolean inputs = session.getInputNames().containsAll(List.of("input", "state", "sr"));
+        boolean outputs = session.getOutputNames().containsAll(List.of("output", "stateN"));
         if (!inputs || !outputs) {
             throw new InferenceException(modelFile + " is not a Silero VAD v5 model: inputs "
                     + session.getInputNames() + ", outputs " + session.getOutputNames(), "INVALID_GRAPH", null);
@@ -265,9 +266,11 @@ public final class SileroVad implements AutoCloseable {
          * Feeds samples.
          * @param samples mono samples at 16 kHz, any number
          * @return the speech probability of each window completed by these samples, in order (possibly none)
-         * @throws IllegalStateException if the detector is closed
+         * @throws IllegalStateException if the detector is closed (then, or while these samples run: a stream whose
+         * call failed is left part-way through its samples, and the recording must start again on a new stream)
          */
         public float[] accept(float[] samples) {
+            checkOpen();
             int complete = (this.filled + samples.length) / WINDOW_SAMPLES;
             float[] probabilities = new float[complete];
             int offset = 0;
@@ -287,8 +290,10 @@ public final class SileroVad implements AutoCloseable {
         /**
          * Ends the recording: a partial window is padded with zeros and run.
          * @return the partial window's probability, or nothing when no samples are waiting
+         * @throws IllegalStateException if the detector is closed
          */
         public float[] flush() {
+            checkOpen();
             if (this.filled == 0) {
                 return new float[0];
             }

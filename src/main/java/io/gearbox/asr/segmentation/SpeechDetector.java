@@ -1,6 +1,7 @@
 package io.gearbox.asr.segmentation;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -27,6 +28,12 @@ import java.util.Objects;
  * none exceeds {@code maxSegment}. The pieces touch: the cut sample ends one and starts the next.</li>
  * </ol>
  * The probabilities of windows that start at or after {@code totalSamples} are ignored.
+ *
+ * <p>{@link #tracker()} makes the streaming counterpart, for probabilities that arrive as a recording does.
+ *
+ * <p>Written here rather than taken from a library: no maintained Java library turns Silero's probabilities into
+ * timestamps, and Silero's own (Python) {@code get_speech_timestamps} splits long speech differently (at the last
+ * pause, or hard at the limit), where the recogniser wants the least speech-like point of the span.
  */
 public final class SpeechDetector {
 
@@ -211,6 +218,211 @@ public final class SpeechDetector {
 
     private int pieces(int length) {
         return (int) (((long) length + this.maxSegmentSamples - 1) / this.maxSegmentSamples);
+    }
+
+
+    /**
+     * A streaming detector for one recording; see {@link Tracker} for how its spans relate to {@link #detect}'s.
+     * @return a tracker at the recording's start
+     * @throws IllegalStateException if {@code speechPad} is more than half of {@code minSilence}: a span's end pad
+     * would then depend on a neighbour not yet heard
+     */
+    public Tracker tracker() {
+        if (2L * this.padSamples > this.minSilenceSamples) {
+            throw new IllegalStateException("Tracking speech as it arrives needs speechPad ("
+                    + this.settings.speechPad() + ") at most half of minSilence (" + this.settings.minSilence() + ")");
+        }
+        return new Tracker();
+    }
+
+    /**
+     * Reports spans as the probabilities of a recording arrive, window by window, in the order {@link #detect}
+     * would find them. Not thread-safe: one recording, one thread at a time.
+     *
+     * <p>The hysteresis, minimum speech and padding are {@link #detect}'s: since {@code speechPad <= minSilence / 2},
+     * two spans are always at least {@code 2 * speechPad} apart, so a span's pads never depend on a neighbour. A
+     * span is reported {@link SpeechEvent.Started} at the first window where it has lasted {@code minSpeech} with no
+     * pause pending (or when it ends, if it ends first and is long enough), and {@link SpeechEvent.Ended} once its
+     * pause has lasted {@code minSilence} (by then the end pad lies in audio already heard), or at {@link #finish}.
+     *
+     * <p>Splitting cannot wait for the span's end: when a span, with its end pad, could exceed {@code maxSegment},
+     * the piece so far is ended at the centre of its lowest-probability window among those heard that leave the
+     * piece between {@code minSpeech} and {@code maxSegment} (the latest of equals), and the next piece starts there.
+     * So no piece exceeds {@code maxSegment}, as with {@link #detect}, but the cuts may differ from its cuts, and the
+     * piece after the last cut may be shorter than {@code minSpeech}. Without splits the spans are exactly
+     * {@link #detect}'s, except that an end inside the last, partial window is only clamped to the recording at
+     * {@link #finish}.
+     */
+    public final class Tracker {
+
+        private int window;
+
+        private boolean speaking;
+
+        private boolean confirmed;
+
+        private int rawStart;
+
+        private int pauseStart = -1;
+
+        /** Start of the current piece: the padded span start, or the last cut. */
+        private int pieceStart;
+
+        /** Probabilities of the current span's windows from {@code historyFirst} on. */
+        private float[] history = new float[64];
+
+        private int historyFirst;
+
+        private int historyLength;
+
+        private boolean finished;
+
+        private Tracker() {
+        }
+
+        /**
+         * @param windowProbabilities the next windows' speech probabilities, any number
+         * @return what these windows completed, in order
+         * @throws IllegalStateException after {@link #finish}
+         */
+        public List<SpeechEvent> accept(float[] windowProbabilities) {
+            if (this.finished) {
+                throw new IllegalStateException("The recording has finished");
+            }
+            List<SpeechEvent> events = new ArrayList<>();
+            for (float p : windowProbabilities) {
+                step(p, events);
+            }
+            return events;
+        }
+
+        /**
+         * Ends the recording: a span still open ends where its pending pause started, or else at the recording's
+         * end.
+         * @param totalSamples the recording's length in samples
+         * @return the last span's events, if one was open
+         */
+        public List<SpeechEvent> finish(int totalSamples) {
+            if (this.finished) {
+                throw new IllegalStateException("The recording has finished");
+            }
+            this.finished = true;
+            List<SpeechEvent> events = new ArrayList<>();
+            if (this.speaking) {
+                int end = (this.pauseStart >= 0) ? this.pauseStart * windowSamples : totalSamples;
+                end(Math.min(end, totalSamples), totalSamples, events);
+            }
+            return events;
+        }
+
+        /** @return windows consumed so far */
+        public int windows() {
+            return this.window;
+        }
+
+        private void step(float p, List<SpeechEvent> events) {
+            int i = this.window++;
+            if (!this.speaking) {
+                if (p < settings.threshold()) {
+                    return;
+                }
+                this.speaking = true;
+                this.confirmed = false;
+                this.rawStart = i * windowSamples;
+                this.pauseStart = -1;
+                this.historyFirst = i;
+                this.historyLength = 0;
+            }
+            else if (p >= settings.threshold()) {
+                this.pauseStart = -1;
+            }
+            else if (p < settings.negativeThreshold()) {
+                if (this.pauseStart < 0) {
+                    this.pauseStart = i;
+                }
+                if ((long) (i - this.pauseStart + 1) * windowSamples >= minSilenceSamples) {
+                    end(this.pauseStart * windowSamples, Integer.MAX_VALUE, events);
+                    return;
+                }
+            }
+            remember(p);
+            int heard = (i + 1) * windowSamples;
+            if (!this.confirmed && this.pauseStart < 0 && heard - this.rawStart >= minSpeechSamples) {
+                start(events);
+            }
+            if (this.confirmed) {
+                int end = ((this.pauseStart >= 0) ? this.pauseStart * windowSamples : heard);
+                cutWhileTooLong((int) Math.min(Integer.MAX_VALUE, (long) end + padSamples), end, events);
+            }
+        }
+
+        private void start(List<SpeechEvent> events) {
+            this.confirmed = true;
+            this.pieceStart = Math.max(0, this.rawStart - padSamples);
+            events.add(new SpeechEvent.Started(this.pieceStart));
+        }
+
+        private void end(int rawEnd, int totalSamples, List<SpeechEvent> events) {
+            this.speaking = false;
+            this.pauseStart = -1;
+            if (!this.confirmed) {
+                if (rawEnd <= this.rawStart || rawEnd - this.rawStart < minSpeechSamples) {
+                    return;
+                }
+                start(events);
+            }
+            int end = (int) Math.min((long) rawEnd + padSamples, totalSamples);
+            cutWhileTooLong(end, rawEnd, events);
+            events.add(new SpeechEvent.Ended(new SpeechSpan(this.pieceStart, Math.max(this.pieceStart, end))));
+            this.confirmed = false;
+        }
+
+        /**
+         * Cuts the current piece while it would run past {@code maxSegment} were the span to end at {@code end}.
+         * @param end where the span would end, padded
+         * @param heard cuts lie at or before this sample
+         */
+        private void cutWhileTooLong(int end, int heard, List<SpeechEvent> events) {
+            int minPiece = Math.max(1, minSpeechSamples);
+            int half = windowSamples / 2;
+            while (end - this.pieceStart > maxSegmentSamples) {
+                int best = -1;
+                float bestProbability = Float.POSITIVE_INFINITY;
+                for (int k = 0; k < this.historyLength; k++) {
+                    int cut = (this.historyFirst + k) * windowSamples + half;
+                    if (cut - this.pieceStart < minPiece || cut - this.pieceStart > maxSegmentSamples
+                            || cut > heard) {
+                        continue;
+                    }
+                    if (this.history[k] <= bestProbability) {
+                        best = cut;
+                        bestProbability = this.history[k];
+                    }
+                }
+                if (best < 0) {
+                    best = Math.min(this.pieceStart + maxSegmentSamples, Math.max(heard, this.pieceStart + 1));
+                }
+                events.add(new SpeechEvent.Ended(new SpeechSpan(this.pieceStart, best)));
+                events.add(new SpeechEvent.Started(best));
+                this.pieceStart = best;
+                forgetBefore(best / windowSamples);
+            }
+        }
+
+        private void remember(float p) {
+            if (this.historyLength == this.history.length) {
+                this.history = Arrays.copyOf(this.history, this.history.length * 2);
+            }
+            this.history[this.historyLength++] = p;
+        }
+
+        private void forgetBefore(int firstWindow) {
+            int drop = Math.max(0, Math.min(this.historyLength, firstWindow - this.historyFirst));
+            System.arraycopy(this.history, drop, this.history, 0, this.historyLength - drop);
+            this.historyLength -= drop;
+            this.historyFirst += drop;
+        }
+
     }
 
 }

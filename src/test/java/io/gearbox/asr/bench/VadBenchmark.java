@@ -29,10 +29,11 @@ import io.gearbox.asr.support.JoinedSpeech;
  * <ul>
  * <li>{@code rtf MINUTES}: a recording of that many minutes made of the committed devset sentences
  * ({@code models/gearbox-en/devset/synth-*.flac}, trimmed of their edge silence, in order, repeated as needed),
- * joined by 0.6 to 1.5 s gaps (seeded; every other gap digital silence, the rest white noise at -50 dBFS). Prints the
- * model's cost on one intra-op thread (the fastest of three passes after one that warms the JIT and ONNX Runtime
- * up): seconds, real-time factor, microseconds per 32 ms window; and what {@link VadSettings#defaults()} makes of the
- * recording: spans against sentences, and how far each span's edges (less the pad) lie from the sentence's.</li>
+ * joined by 0.6 to 1.5 s gaps of digital silence (seeded). Prints the model's cost on one intra-op thread (the fastest
+ * of three passes after one that warms the JIT and ONNX Runtime up): seconds, real-time factor, microseconds per
+ * 32 ms window; and what {@link VadSettings#defaults()} make of the recording, of the same with white noise at
+ * -50 dBFS under all of it, and of the same sentences with that noise in the gaps only: spans against sentences,
+ * sentences cut by a span's end, and how far each sentence's outer span edges (less the pad) lie from its own.</li>
  * <li>{@code pauses SET}: for every clip of a set (a folder of audio with {@code transcripts.tsv}; run it on the
  * tuning set {@code models/recipe/work/tune_synth}, never a development set), the longest pause inside its speech,
  * as the detector sees it (windows below the default negative threshold between its first and last window at or
@@ -44,6 +45,9 @@ public final class VadBenchmark {
     static final Path MODEL = Path.of("models/silero-vad/silero_vad.onnx");
 
     static final int TIMED_PASSES = 3;
+
+    /** White noise at about -50 dBFS. */
+    static final double NOISE_RMS = 0.003;
 
     private VadBenchmark() {
     }
@@ -66,22 +70,20 @@ public final class VadBenchmark {
     private static void rtf(SileroVad vad, double minutes) {
         int target = (int) Math.round(minutes * 60 * JoinedSpeech.SAMPLE_RATE);
         List<String> names = JoinedSpeech.sentences();
-        JoinedSpeech joined = new JoinedSpeech().silence(1.0);
+        // The same sentences and gaps twice: gaps of digital silence, and gaps of noise that starts and stops with
+        // the speech (as in audio with a noise gate, or joined from separate takes).
+        JoinedSpeech silent = new JoinedSpeech().silence(1.0);
+        JoinedSpeech gated = new JoinedSpeech().noise(1.0, NOISE_RMS, -1);
         Random random = new Random(42);
         int length = JoinedSpeech.SAMPLE_RATE;
         for (int k = 0; length < target; k++) {
             float[] sentence = JoinedSpeech.trimmedSentence(names.get(k % names.size()));
             double gap = 0.6 + 0.9 * random.nextDouble();
-            joined.speech(sentence);
-            if (k % 2 == 0) {
-                joined.silence(gap);
-            }
-            else {
-                joined.noise(gap, 0.003, k);
-            }
+            silent.speech(sentence).silence(gap);
+            gated.speech(sentence).noise(gap, NOISE_RMS, k);
             length += sentence.length + (int) Math.round(gap * JoinedSpeech.SAMPLE_RATE);
         }
-        float[] samples = joined.samples();
+        float[] samples = silent.samples();
         double seconds = (double) samples.length / JoinedSpeech.SAMPLE_RATE;
 
         float[] probabilities = vad.probabilities(samples);
@@ -99,35 +101,43 @@ public final class VadBenchmark {
         System.out.printf(Locale.ROOT, "| %.1f s | %d | %.3f s | %.5f | %.1f us |%n", seconds, probabilities.length,
                 best / 1e9, best / 1e9 / seconds, best / 1e3 / probabilities.length);
 
+        System.out.printf(Locale.ROOT, "%nSpans of the default settings; edges less the pad against the sentences'%n");
+        System.out.printf(Locale.ROOT, "%n| gaps | sentences | spans | sentences with a span | sentences cut inside "
+                + "| edge error median | p95 | max |%n|---|---|---|---|---|---|---|---|%n");
+        List<int[]> truth = silent.speechBounds();
+        report(vad, "digital silence", probabilities, samples.length, truth);
+        report(vad, "-50 dBFS noise under everything", vad.probabilities(silent.samplesWithBackground(NOISE_RMS, 7)),
+                samples.length, truth);
+        report(vad, "-50 dBFS noise in the gaps only", vad.probabilities(gated.samples()), samples.length, truth);
+    }
+
+    private static void report(SileroVad vad, String gaps, float[] probabilities, int totalSamples,
+            List<int[]> truth) {
         VadSettings settings = VadSettings.defaults();
         SpeechDetector detector = new SpeechDetector(settings, vad.sampleRate(), vad.windowSamples());
-        List<SpeechSpan> spans = detector.detect(probabilities, samples.length);
-        List<int[]> truth = joined.speechBounds();
+        List<SpeechSpan> spans = detector.detect(probabilities, totalSamples);
         int pad = (int) Math.round(settings.speechPad().toNanos() * 1e-9 * vad.sampleRate());
         List<Double> errors = new ArrayList<>();
         int matched = 0;
         int cut = 0;
         for (int[] sentence : truth) {
-            long pieces = spans.stream()
+            List<SpeechSpan> overlapping = spans.stream()
                 .filter((s) -> s.startSample() < sentence[1] && s.endSample() > sentence[0])
-                .count();
-            cut += (pieces > 1) ? 1 : 0;
-            SpeechSpan overlapping = spans.stream()
-                .filter((s) -> s.startSample() < sentence[1] && s.endSample() > sentence[0])
-                .findFirst()
-                .orElse(null);
-            if (overlapping == null) {
+                .toList();
+            if (overlapping.isEmpty()) {
                 continue;
             }
             matched++;
-            errors.add(Math.abs(overlapping.startSample() + pad - sentence[0]) * 1000.0 / vad.sampleRate());
-            errors.add(Math.abs(overlapping.endSample() - pad - sentence[1]) * 1000.0 / vad.sampleRate());
+            cut += (overlapping.size() > 1) ? 1 : 0;
+            SpeechSpan first = overlapping.get(0);
+            SpeechSpan last = overlapping.get(overlapping.size() - 1);
+            errors.add(Math.abs(first.startSample() + pad - sentence[0]) * 1000.0 / vad.sampleRate());
+            errors.add(Math.abs(last.endSample() - pad - sentence[1]) * 1000.0 / vad.sampleRate());
         }
         errors.sort(null);
-        System.out.printf(Locale.ROOT, "%n| sentences | spans (defaults) | sentences with a span | sentences cut inside "
-                + "| edge error median | p95 | max |%n|---|---|---|---|---|---|---|%n");
-        System.out.printf(Locale.ROOT, "| %d | %d | %d | %d | %.0f ms | %.0f ms | %.0f ms |%n", truth.size(),
-                spans.size(), matched, cut, percentile(errors, 0.5), percentile(errors, 0.95), percentile(errors, 1.0));
+        System.out.printf(Locale.ROOT, "| %s | %d | %d | %d | %d | %.0f ms | %.0f ms | %.0f ms |%n", gaps,
+                truth.size(), spans.size(), matched, cut, percentile(errors, 0.5), percentile(errors, 0.95),
+                percentile(errors, 1.0));
     }
 
     private static void pauses(SileroVad vad, Path set) throws IOException {

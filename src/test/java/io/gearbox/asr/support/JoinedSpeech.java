@@ -152,6 +152,21 @@ public final class JoinedSpeech {
         return all;
     }
 
+    /**
+     * @param rms the noise's RMS level (0.003 is about -50 dBFS)
+     * @param seed the noise generator's seed
+     * @return the joined recording with white noise added under all of it, as a room's noise floor lies under the
+     * speech as well as between it
+     */
+    public float[] samplesWithBackground(double rms, long seed) {
+        float[] all = samples();
+        float[] noise = noiseSamples(all.length, rms, seed);
+        for (int i = 0; i < all.length; i++) {
+            all[i] += noise[i];
+        }
+        return all;
+    }
+
     /** @return each sentence's speech as {@code {start, end}} sample positions, in order */
     public List<int[]> speechBounds() {
         return List.copyOf(this.speech);
