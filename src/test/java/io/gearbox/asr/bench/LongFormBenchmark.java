@@ -88,6 +88,7 @@ public final class LongFormBenchmark {
         boolean whole = Boolean.getBoolean("whole");
         boolean trim = Boolean.getBoolean("trim");
         String write = System.getProperty("write");
+        Duration pad = Duration.ofMillis(Long.getLong("pad", VadSettings.defaults().speechPad().toMillis()));
         Path vadFile = Path.of(System.getProperty("vad", "models/silero-vad/silero_vad.onnx"));
 
         ModelManifest manifest = ModelManifest.load(modelDir);
@@ -122,9 +123,9 @@ public final class LongFormBenchmark {
             for (Clip clip : (write == null) ? clips : List.<Clip>of()) {
                 sentenceHypotheses.add(recognize(alone, TestAudio.wav(pcm(clip.samples()), rate), depth).text());
             }
-            System.out.printf(Locale.ROOT, "%s: %d clips%s; model %s at depth %d, %s; pauses %.1f-%.1f s, seed %d%n%n",
-                    set, clips.size(), trim ? " trimmed of their edge silence" : "", manifest.name(), depth,
-                    decoder.settings(), pauseMin, pauseMax, seed);
+            System.out.printf(Locale.ROOT, "%s: %d clips%s; model %s at depth %d, %s; pauses %.1f-%.1f s, seed %d; "
+                    + "spans padded by %d ms%n%n", set, clips.size(), trim ? " trimmed of their edge silence" : "",
+                    manifest.name(), depth, decoder.settings(), pauseMin, pauseMax, seed, pad.toMillis());
             System.out.println("| recording | sentences | longest segment | shortest cut pause | spans | WER, one "
                     + "request | WER, sentence by sentence | RTF, one request |");
             System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -145,8 +146,8 @@ public final class LongFormBenchmark {
                     for (double minSilence : minSilences) {
                         VadSettings defaults = VadSettings.defaults();
                         VadSettings settings = new VadSettings(defaults.threshold(), defaults.negativeThreshold(),
-                                Duration.ofMillis(Math.round(minSilence)), defaults.minSpeech(),
-                                defaults.speechPad(), Duration.ofMillis(Math.round(maxSegment * 1000)));
+                                Duration.ofMillis(Math.round(minSilence)), defaults.minSpeech(), pad,
+                                Duration.ofMillis(Math.round(maxSegment * 1000)));
                         Recognizer cut = recognizers.build(new SpeechPauseCutter(new VoiceActivityDetector(vad,
                                 settings), Duration.ZERO));
                         spans.set(0);

@@ -89,7 +89,11 @@ class VoiceActivityDetectorTests {
     @Test
     void theDefaultPadKeepsEachSentenceInsideItsSpan() {
         JoinedSpeech joined = joined();
-        VoiceActivityDetector detector = new VoiceActivityDetector(model, VadSettings.defaults());
+        // pauses of 400 ms or more: none inside these sentences, so one span each (the default 200 ms may also cut
+        // inside a sentence, which says nothing of the pad)
+        VadSettings d = VadSettings.defaults();
+        VoiceActivityDetector detector = new VoiceActivityDetector(model, new VadSettings(d.threshold(),
+                d.negativeThreshold(), Duration.ofMillis(400), d.minSpeech(), d.speechPad(), d.maxSegment()));
 
         List<SpeechSpan> spans = detector.speech(joined.samplesWithBackground(0.003, 12));
 
