@@ -34,7 +34,7 @@ public record SegmentationProperties(@DefaultValue("true") boolean enabled,
         @DefaultValue("models/silero-vad/silero_vad.onnx") @NotNull Path vadModel,
         @DefaultValue("10s") @NotNull Duration minDuration, @DefaultValue("0.5") double threshold,
         @DefaultValue("0.35") double negativeThreshold, @DefaultValue("200ms") @NotNull Duration minSilence,
-        @DefaultValue("250ms") @NotNull Duration minSpeech, @DefaultValue("150ms") @NotNull Duration speechPad,
+        @DefaultValue("250ms") @NotNull Duration minSpeech, @DefaultValue("100ms") @NotNull Duration speechPad,
         @DefaultValue("10s") @NotNull Duration maxSegment) {
 
     public SegmentationProperties {

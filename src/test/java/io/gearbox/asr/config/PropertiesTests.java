@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import io.gearbox.asr.inference.ExecutionProvider;
+import io.gearbox.asr.segmentation.VadSettings;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -71,9 +72,26 @@ class PropertiesTests {
             .run((context) -> assertThat(context).hasFailed());
     }
 
+    @Test
+    void segmentationDefaultsAreTheDetectorsAndBadSettingsFailAtStartUp() {
+        this.runner.run((context) -> {
+            SegmentationProperties segmentation = context.getBean(SegmentationProperties.class);
+            assertThat(segmentation.enabled()).isTrue();
+            assertThat(segmentation.vadModel()).isEqualTo(Path.of("models/silero-vad/silero_vad.onnx"));
+            assertThat(segmentation.minDuration()).isEqualTo(Duration.ofSeconds(10));
+            assertThat(segmentation.vadSettings()).isEqualTo(VadSettings.defaults());
+        });
+        this.runner.withPropertyValues("asr.segmentation.threshold=1.5")
+            .run((context) -> assertThat(context).hasFailed());
+        this.runner.withPropertyValues("asr.segmentation.max-segment=300ms")
+            .run((context) -> assertThat(context).hasFailed()); // shorter than twice the shortest speech
+        this.runner.withPropertyValues("asr.segmentation.min-duration=-1s")
+            .run((context) -> assertThat(context).hasFailed());
+    }
+
     @Configuration(proxyBeanMethods = false)
     @EnableConfigurationProperties({ ModelProperties.class, InferenceProperties.class, RecognitionProperties.class,
-            LimitsProperties.class, DecodingProperties.class })
+            LimitsProperties.class, DecodingProperties.class, SegmentationProperties.class })
     static class AllProperties {
 
     }

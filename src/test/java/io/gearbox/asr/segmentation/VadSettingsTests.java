@@ -24,7 +24,7 @@ class VadSettingsTests {
         assertThat(defaults.negativeThreshold()).isEqualTo(0.35);
         assertThat(defaults.minSilence()).isEqualTo(Duration.ofMillis(200));
         assertThat(defaults.minSpeech()).isEqualTo(Duration.ofMillis(250));
-        assertThat(defaults.speechPad()).isEqualTo(Duration.ofMillis(150));
+        assertThat(defaults.speechPad()).isEqualTo(Duration.ofMillis(100));
         assertThat(defaults.maxSegment()).isEqualTo(Duration.ofSeconds(10));
     }
 
