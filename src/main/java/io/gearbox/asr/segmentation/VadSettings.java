@@ -71,9 +71,10 @@ public record VadSettings(double threshold, double negativeThreshold, Duration m
      * one-word answer ("yes", "no") lasts longer.</li>
      * <li>{@code speechPad} 100 ms: the recogniser was trained on clips with silence around the words, and the
      * detector's onsets and offsets lag soft consonants by a window or two (32 ms each), so Silero's 30 ms, made
-     * for removing silence, is too tight; on the tuning set 100 ms did better than 150 ms (same recordings, 10 s
-     * and 200 ms: 37.9% against 39.7% WER at 2 minutes, 39.8% against 40.3% at 5), and at half the shortest pause
-     * it is the most {@link SpeechDetector#tracker()} allows.</li>
+     * for removing silence, is too tight. On the tuning set 100 and 150 ms came out level on average (10 s, 200
+     * ms; sentences trimmed and joined by 0.1-0.8 s: 37.9% against 39.7% WER at 2 minutes, 39.8% against 40.3% at
+     * 5; sentences as recorded and joined by 0.2-1.0 s: 38.1% against 37.0%, 32.2% against 31.5%), and at half the
+     * shortest pause 100 ms is the most {@link SpeechDetector#tracker()} allows.</li>
      * </ul>
      * @return the defaults
      */
