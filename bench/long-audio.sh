@@ -30,18 +30,13 @@ reference="${wav%.wav}.txt"
 
 kib() { awk -v key="$1:" '$1 == key { print $2 }' "/proc/$2/status"; }
 
-wer() { # reference file, hypothesis text: word edit distance over reference words
-    python3 - "$1" "$2" <<'PY'
+wer() { # reference file, hypothesis text: the recipe's word error rate (models/recipe/train.py)
+    /usr/bin/python3 - "$1" "$2" <<'PY'
 import sys
-ref = open(sys.argv[1]).read().lower().split()
-hyp = sys.argv[2].lower().split()
-d = list(range(len(hyp) + 1))
-for i in range(1, len(ref) + 1):
-    prev, d[0] = d[0], i
-    for j in range(1, len(hyp) + 1):
-        cur = min(d[j] + 1, d[j - 1] + 1, prev + (ref[i - 1] != hyp[j - 1]))
-        prev, d[j] = d[j], cur
-print(f"{100 * d[len(hyp)] / len(ref):.1f}%")
+sys.path.insert(0, "models/recipe")
+from train import word_errors
+errors, words = word_errors(open(sys.argv[1]).read().lower(), sys.argv[2].lower())
+print(f"{100 * errors / words:.1f}%")
 PY
 }
 

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import io.gearbox.asr.audio.AudioLoader;
 import io.gearbox.asr.audio.InvalidAudioException;
@@ -337,19 +338,9 @@ class RecognizerTests {
 
     @Test
     void shortRecordingsAreRecognisedWholeWithoutLookingForSpeech() {
-        LongFormCutter cutter = new LongFormCutter() {
-
-            @Override
-            public boolean cuts(double audioSeconds) {
-                return audioSeconds > 2.0;
-            }
-
-            @Override
-            public List<SpeechSpan> speech(float[] samples) {
-                throw new AssertionError("a recording under the threshold is recognised whole");
-            }
-
-        };
+        LongFormCutter cutter = cutter(2.0, () -> {
+            throw new AssertionError("a recording under the threshold is recognised whole");
+        });
         Recognizer recognizer = recognizer(DepthSelector.deepest(), new AdmissionQueue(1, 0, Duration.ofSeconds(1)),
                 System::nanoTime, cutter, null);
 
@@ -369,21 +360,11 @@ class RecognizerTests {
         CountDownLatch seeking = new CountDownLatch(1);
         CountDownLatch shortSent = new CountDownLatch(1);
         List<SpeechSpan> spans = List.of(span(0.5, 2.5), span(3.0, 5.0), span(5.5, 7.5));
-        LongFormCutter cutter = new LongFormCutter() {
-
-            @Override
-            public boolean cuts(double audioSeconds) {
-                return audioSeconds > 4.0;
-            }
-
-            @Override
-            public List<SpeechSpan> speech(float[] samples) {
-                seeking.countDown();
-                await(shortSent);
-                return spans;
-            }
-
-        };
+        LongFormCutter cutter = cutter(4.0, () -> {
+            seeking.countDown();
+            await(shortSent);
+            return spans;
+        });
         List<Integer> decodedFrames = new CopyOnWriteArrayList<>();
         Recognizer recognizer = recognizer(DepthSelector.deepest(), new AdmissionQueue(1, 4, Duration.ofSeconds(1)),
                 System::nanoTime, cutter, oneWord(decodedFrames));
@@ -414,16 +395,21 @@ class RecognizerTests {
 
     /** Cuts recordings over 4 s into these spans. */
     private static LongFormCutter cutter(List<SpeechSpan> spans) {
+        return cutter(4.0, () -> spans);
+    }
+
+    /** Cuts recordings over {@code overSeconds} into the spans {@code speech} answers. */
+    private static LongFormCutter cutter(double overSeconds, Supplier<List<SpeechSpan>> speech) {
         return new LongFormCutter() {
 
             @Override
             public boolean cuts(double audioSeconds) {
-                return audioSeconds > 4.0;
+                return audioSeconds > overSeconds;
             }
 
             @Override
             public List<SpeechSpan> speech(float[] samples) {
-                return spans;
+                return speech.get();
             }
 
         };
