@@ -260,9 +260,10 @@ class ArpaScorer:
             history = history[1:]
 
 
-def verify(trie, arpa_path, sequences, seed=1):
+def verify(trie, arpa_path, sequences, seed=1, binary=CMU_LM):
     """Scores `sequences` random 3-word sequences (some made of frequent 3-grams, some of random words) with the
-    ARPA file and with sphinxbase's own reader of the binary file; returns the largest difference in log10."""
+    ARPA file and with sphinxbase's own reader of the binary file `binary` (the one `trie` was read from);
+    returns the number of scores compared and their largest difference in log10."""
     from sphinxbase.sphinxbase import NGramModel
     rng = random.Random(seed)
     words = trie.words
@@ -281,7 +282,7 @@ def verify(trie, arpa_path, sequences, seed=1):
             samples.append(tuple(words[rng.randrange(len(words))] for _ in range(3)))
     samples = [s for s in samples if "<s>" not in s[1:] and "</s>" not in s[:2]]
     scorer = ArpaScorer(arpa_path, {w for s in samples for w in s})
-    model = NGramModel(CMU_LM)
+    model = NGramModel(binary)
     worst, checked = 0.0, 0
     for s in samples:
         for n in range(1, 4):
@@ -308,7 +309,7 @@ def main():
     if a.verify:
         raw = a.out + ".raw"
         write_arpa(trie, raw, normalised=False)
-        checked, worst = verify(trie, raw, a.verify)
+        checked, worst = verify(trie, raw, a.verify, binary=a.lm)
         os.remove(raw)
         print(f"{checked} scores against sphinxbase: largest difference {worst:.2e} log10")
         # one unit of sphinxbase's log table is 4.3e-5 in log10; the scores are truncated to whole units
