@@ -316,7 +316,10 @@ def main():
         if worst > 2 * LOG10_OF_BASE:
             sys.exit("the ARPA file does not score as sphinxbase does")
     counts = write_arpa(trie, a.out)
-    print(f"{a.out}: {counts[0]} words, {counts[1]} 2-grams, {counts[2]} 3-grams (spellable, lowercase)")
+    words, ids = normalise(trie)
+    dropped = int((ids < 0).sum())
+    print(f"{a.out}: {counts[0]} words ({dropped} unspellable dropped, {len(trie.words) - dropped - len(words)} "
+          f"merged into words they fold to), {counts[1]} 2-grams, {counts[2]} 3-grams")
 
 
 if __name__ == "__main__":

@@ -38,10 +38,10 @@ PRUNE = "/usr/lib/irstlm/bin/prune-lm"
 DICTIONARY_UPPER_BOUND = 1_000_000
 # Chosen on work/tune_synth (see the model card): the recipe model's weight in the interpolation, prune-lm's
 # threshold, and the fusion weights the manifest gets.
-MIX = 0.4
-PRUNE_THRESHOLD = 1e-8
+MIX = 0.2
+PRUNE_THRESHOLD = 2e-8
 WEIGHT = 0.5
-WORD_BONUS = 2.0
+WORD_BONUS = 1.5
 
 
 def estimate(lines, order, arpa_path):
