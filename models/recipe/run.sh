@@ -2,7 +2,8 @@
 # Reproduces the shipped model from scratch on a CPU (on 2 cores: about 23 minutes of synthesis, 63 + 58 of training;
 # on a GPU add TRAIN_ARGS="--device cuda"): installs the Debian packages, synthesises and augments the data, trains the
 # 12-layer model and the separately trained 6-layer baseline side by side, studies which layers to keep, measures
-# every exit, exports models/gearbox-en with its word language model and devset, refreshes the reference features
+# every exit, exports models/gearbox-en with its word language model (lm.py: the recipe's own 3-gram interpolated
+# with CMU's generic English one, pruned) and devset, refreshes the reference features
 # of the service's front-end test, and last, through the service's own Java path, writes into the manifest the two
 # figures the load governor reads: each exit's word error rate with the default decoder (dev_wer_lm) and its
 # encoder's real-time factor on this machine (encoder_rtf; the governor uses only the ratios between exits). The language model's weights in lm.py were chosen on work/tune_synth with

@@ -68,8 +68,10 @@ import io.gearbox.asr.recognition.ModelFrontEnd;
  * </ul>
  * System properties {@code beam.width}, {@code beam.max-tokens} and {@code beam.min-log-prob} change the beam
  * search's settings (the service's defaults otherwise); {@code depth} the exit {@code tune} uses, {@code depths}
- * (comma-separated) the exits {@code compare} measures.
- * A set is a folder of audio files with {@code transcripts.tsv} ({@code <file>\t<text>} lines).
+ * (comma-separated) the exits {@code compare} measures; {@code lm.extra}, as {@code FILE,WEIGHT,BONUS}, a second
+ * language model that {@code compare} measures beside the manifest's (another build, or the one it replaces).
+ * A set is a folder of audio files with {@code transcripts.tsv} ({@code <file>\t<text>} lines, the file a path
+ * relative to the folder); references are compared after {@link #normalise(String)}.
  */
 public final class DecodingBenchmark {
 
@@ -183,6 +185,21 @@ public final class DecodingBenchmark {
             decoders.put("greedy", new GreedyCtcDecoder(vocabulary, frameSeconds));
             decoders.put("beam", beam.apply(null));
             decoders.put(String.format(Locale.ROOT, "beam + LM (%.2f, %.2f)", lm.weight(), lm.wordBonus()), fused);
+            String extra = System.getProperty("lm.extra");
+            if (extra != null) {
+                String[] parts = extra.split(",");
+                if (parts.length != 3) {
+                    throw new IllegalArgumentException("lm.extra is FILE,WEIGHT,BONUS, was " + extra);
+                }
+                long extraStart = System.nanoTime();
+                NgramLanguageModel other = NgramLanguageModel.load(Path.of(parts[0]));
+                System.out.printf(Locale.ROOT, "language model %s: %d words, order %d, read in %.1f s%n", parts[0],
+                        other.vocabularySize(), other.order(), (System.nanoTime() - extraStart) / 1e9);
+                double weight = Double.parseDouble(parts[1]);
+                double bonus = Double.parseDouble(parts[2]);
+                decoders.put(String.format(Locale.ROOT, "beam + %s (%.2f, %.2f)", Path.of(parts[0]).getFileName(),
+                        weight, bonus), beam.apply(new LanguageModelFusion(other, weight, bonus)));
+            }
             StringBuilder header = new StringBuilder("| depth | decoder |");
             sets.forEach(s -> header.append(' ').append(s.getFileName()).append(" |"));
             System.out.println();
@@ -312,9 +329,22 @@ public final class DecodingBenchmark {
             PcmAudio audio = loader.load(Files.readAllBytes(set.resolve(parts[0])), null);
             float[] samples = audio.samples().length < manifest.minSamples()
                     ? Arrays.copyOf(audio.samples(), manifest.minSamples()) : audio.samples();
-            clips.add(new PcmClip(extractor.extract(samples), audio.durationSeconds(), parts[1]));
+            clips.add(new PcmClip(extractor.extract(samples), audio.durationSeconds(), normalise(parts[1])));
         }
         return clips;
+    }
+
+    /**
+     * A reference transcript in the words the model spells, as the recipe's {@code text.normalise} writes its
+     * text: lowercase, typographic apostrophes straight, hyphens and slashes between words, no other punctuation,
+     * no apostrophe at either end of a word. The recipe's sets are written so already; the real sets (Common
+     * Voice's sentences) keep their punctuation and capitals, which would otherwise count as errors.
+     */
+    static String normalise(String text) {
+        String s = text.toLowerCase(Locale.ROOT).replace('\u2019', '\'').replace("&", " and ").replace("%", " percent ");
+        s = s.replaceAll("[-/]", " ").replaceAll("[.,;:!?\"()\\[\\]]", " ");
+        s = s.replaceAll("(^| )'+|'+( |$)", " ");
+        return String.join(" ", s.trim().split("\\s+"));
     }
 
     private static List<Decoded> run(AcousticModel model, int depth, List<PcmClip> clips) {

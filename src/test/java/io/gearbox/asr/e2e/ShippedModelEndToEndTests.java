@@ -88,7 +88,7 @@ class ShippedModelEndToEndTests {
             .jsonPath("$.decoding.languageModel.order").isEqualTo(3)
             .jsonPath("$.decoding.languageModel.words").isNumber()
             .jsonPath("$.decoding.languageModel.weight").isEqualTo(0.5)
-            .jsonPath("$.decoding.languageModel.wordBonus").isEqualTo(2.0)
+            .jsonPath("$.decoding.languageModel.wordBonus").isEqualTo(1.5)
             .jsonPath("$.exits[5].devWer.synth").isNumber()
             .jsonPath("$.exits[5].devWerLm.synth").isNumber();
     }
