@@ -31,6 +31,7 @@ import io.gearbox.asr.inference.InferenceOptions;
 import io.gearbox.asr.inference.LogProbs;
 import io.gearbox.asr.inference.ModelManifest;
 import io.gearbox.asr.recognition.ModelFrontEnd;
+import io.gearbox.asr.support.WordErrors;
 
 /**
  * Compares the service's CTC decoders on held-out speech, through its own front end and ONNX Runtime: greedy,
@@ -355,9 +356,9 @@ public final class DecodingBenchmark {
         int errors = 0;
         int words = 0;
         for (Decoded d : set) {
-            List<String> reference = LoadBenchmark.WordErrors.words(d.text());
+            List<String> reference = WordErrors.words(d.text());
             String hypothesis = decoder.decode(d.out().values(), d.out().length()).text();
-            errors += LoadBenchmark.WordErrors.distance(reference, LoadBenchmark.WordErrors.words(hypothesis));
+            errors += WordErrors.distance(reference, WordErrors.words(hypothesis));
             words += reference.size();
         }
         return (double) errors / words;

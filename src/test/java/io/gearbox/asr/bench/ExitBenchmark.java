@@ -28,6 +28,7 @@ import io.gearbox.asr.inference.InferenceOptions;
 import io.gearbox.asr.inference.LogProbs;
 import io.gearbox.asr.inference.ModelManifest;
 import io.gearbox.asr.recognition.ModelFrontEnd;
+import io.gearbox.asr.support.WordErrors;
 
 /**
  * Measures every exit of a model through the service's own inference path (ONNX Runtime Java on the CPU, one
@@ -112,9 +113,9 @@ public final class ExitBenchmark {
                         LogProbs out = model.run(depth, clip.features());
                         if (pass == 0) {
                             String hyp = decoder.decode(out.values(), out.length()).text();
-                            List<String> reference = LoadBenchmark.WordErrors.words(clip.text());
-                            errors += LoadBenchmark.WordErrors.distance(reference,
-                                    LoadBenchmark.WordErrors.words(hyp));
+                            List<String> reference = WordErrors.words(clip.text());
+                            errors += WordErrors.distance(reference,
+                                    WordErrors.words(hyp));
                             words += reference.size();
                         }
                     }
@@ -241,8 +242,8 @@ public final class ExitBenchmark {
                 int words = 0;
                 for (int c = 0; c < clips.size(); c++) {
                     LogProbs out = outputs.get(c);
-                    List<String> reference = LoadBenchmark.WordErrors.words(clips.get(c).text());
-                    errors += LoadBenchmark.WordErrors.distance(reference, LoadBenchmark.WordErrors
+                    List<String> reference = WordErrors.words(clips.get(c).text());
+                    errors += WordErrors.distance(reference, WordErrors
                         .words(decoders[d].decode(out.values(), out.length()).text()));
                     words += reference.size();
                 }

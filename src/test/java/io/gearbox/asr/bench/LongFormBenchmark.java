@@ -40,6 +40,7 @@ import io.gearbox.asr.segmentation.VadSettings;
 import io.gearbox.asr.segmentation.VoiceActivityDetector;
 import io.gearbox.asr.support.JoinedSpeech;
 import io.gearbox.asr.support.TestAudio;
+import io.gearbox.asr.support.WordErrors;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -214,8 +215,8 @@ public final class LongFormBenchmark {
 
     private static double wer(Recording recording, String hypothesis) {
         List<String> reference = new ArrayList<>();
-        recording.clips().forEach((clip) -> reference.addAll(LoadBenchmark.WordErrors.words(clip.text())));
-        return (double) LoadBenchmark.WordErrors.distance(reference, LoadBenchmark.WordErrors.words(hypothesis))
+        recording.clips().forEach((clip) -> reference.addAll(WordErrors.words(clip.text())));
+        return (double) WordErrors.distance(reference, WordErrors.words(hypothesis))
                 / reference.size();
     }
 
@@ -224,9 +225,9 @@ public final class LongFormBenchmark {
         int errors = 0;
         int words = 0;
         for (int i = 0; i < recording.clips().size(); i++) {
-            List<String> reference = LoadBenchmark.WordErrors.words(recording.clips().get(i).text());
-            errors += LoadBenchmark.WordErrors.distance(reference,
-                    LoadBenchmark.WordErrors.words(hypothesisOfClip.apply(recording.order().get(i))));
+            List<String> reference = WordErrors.words(recording.clips().get(i).text());
+            errors += WordErrors.distance(reference,
+                    WordErrors.words(hypothesisOfClip.apply(recording.order().get(i))));
             words += reference.size();
         }
         return (double) errors / words;

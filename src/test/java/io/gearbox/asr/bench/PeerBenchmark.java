@@ -21,8 +21,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import io.gearbox.asr.audio.AudioLoader;
-import io.gearbox.asr.bench.LoadBenchmark.WordErrors;
-import io.gearbox.asr.bench.LoadBenchmark.WordErrors.Edits;
 import io.gearbox.asr.decoding.GreedyCtcDecoder;
 import io.gearbox.asr.decoding.LanguageModelFusion;
 import io.gearbox.asr.decoding.NgramLanguageModel;
@@ -33,6 +31,7 @@ import io.gearbox.asr.inference.AcousticModel;
 import io.gearbox.asr.inference.ExecutionProvider;
 import io.gearbox.asr.inference.InferenceOptions;
 import io.gearbox.asr.inference.ModelManifest;
+import io.gearbox.asr.inference.SileroVad;
 import io.gearbox.asr.recognition.AdmissionQueue;
 import io.gearbox.asr.recognition.DepthRequest;
 import io.gearbox.asr.recognition.DepthSelector;
@@ -40,6 +39,11 @@ import io.gearbox.asr.recognition.ModelFrontEnd;
 import io.gearbox.asr.recognition.Recognition;
 import io.gearbox.asr.recognition.RecognitionRequest;
 import io.gearbox.asr.recognition.Recognizer;
+import io.gearbox.asr.recognition.SpeechPauseCutter;
+import io.gearbox.asr.segmentation.VadSettings;
+import io.gearbox.asr.segmentation.VoiceActivityDetector;
+import io.gearbox.asr.support.WordErrors;
+import io.gearbox.asr.support.WordErrors.Edits;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -119,8 +123,9 @@ public final class PeerBenchmark {
         List<Path> sets = positional.subList(1, positional.size()).stream().map(Path::of).toList();
         Path scratch = Files.createTempDirectory("peer-benchmark");
         try (AcousticModel model = AcousticModel.open(modelDir, ModelManifest.load(modelDir).depths(),
-                new InferenceOptions(ExecutionProvider.CPU, 1))) {
-            Recognizer recognizer = recognizer(model);
+                new InferenceOptions(ExecutionProvider.CPU, 1));
+                SileroVad vad = SileroVad.open(Path.of("models/silero-vad/silero_vad.onnx"), 1)) {
+            Recognizer recognizer = recognizer(model, vad);
             int depth = model.deepest();
             Pocketsphinx pocketsphinx = new Pocketsphinx(scratch);
             Http http = (url != null) ? new Http(URI.create(url), depth) : null;
@@ -174,8 +179,11 @@ public final class PeerBenchmark {
         }
     }
 
-    /** The service's recognizer with its default settings (RecognitionConfiguration, DecodingProperties). */
-    private static Recognizer recognizer(AcousticModel model) throws IOException {
+    /**
+     * The service's recognizer with its default settings (RecognitionConfiguration, DecodingProperties,
+     * SegmentationProperties: clips over 10 s are cut at speech pauses).
+     */
+    private static Recognizer recognizer(AcousticModel model, SileroVad vad) throws IOException {
         ModelManifest manifest = model.manifest();
         Vocabulary vocabulary = Vocabulary.load(model.directory().resolve(manifest.vocabulary()), manifest.blankId());
         ModelManifest.LanguageModel lm = manifest.languageModel();
@@ -186,7 +194,8 @@ public final class PeerBenchmark {
         // One request at a time, on this thread (the immediate scheduler), so that its CPU time is this thread's.
         return new Recognizer(model, new AudioLoader(manifest.sampleRate(), Duration.ofMinutes(10)),
                 ModelFrontEnd.logMel(manifest), decoder, new GreedyCtcDecoder(vocabulary, manifest.outputFrameSeconds()),
-                new Segmenter()::segment, DepthSelector.deepest(), new AdmissionQueue(1, 1, Duration.ofSeconds(1)),
+                new Segmenter()::segment, new SpeechPauseCutter(new VoiceActivityDetector(vad, VadSettings.defaults()),
+                        Duration.ofSeconds(10)), DepthSelector.deepest(), new AdmissionQueue(1, 1, Duration.ofSeconds(1)),
                 Schedulers.immediate(), List.of());
     }
 

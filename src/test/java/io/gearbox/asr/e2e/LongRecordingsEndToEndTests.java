@@ -6,11 +6,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import io.gearbox.asr.support.JoinedSpeech;
 import io.gearbox.asr.support.TestAudio;
+import io.gearbox.asr.support.WordErrors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -195,27 +195,11 @@ class LongRecordingsEndToEndTests {
     }
 
     private static List<String> words(String text) {
-        String normalised = text.toLowerCase(Locale.ROOT).trim();
-        return normalised.isEmpty() ? List.of() : List.of(normalised.split("\\s+"));
+        return WordErrors.words(text);
     }
 
     private static double wordErrorRate(List<String> reference, List<String> hypothesis) {
-        int[] previous = new int[hypothesis.size() + 1];
-        int[] current = new int[hypothesis.size() + 1];
-        for (int j = 0; j <= hypothesis.size(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= reference.size(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= hypothesis.size(); j++) {
-                int substitution = previous[j - 1] + (reference.get(i - 1).equals(hypothesis.get(j - 1)) ? 0 : 1);
-                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return (double) previous[hypothesis.size()] / reference.size();
+        return (double) WordErrors.distance(reference, hypothesis) / reference.size();
     }
 
 }
