@@ -8,8 +8,9 @@ Where it starts. RUN_DIR/continuous.pt (default RUN_DIR: models/recipe/work/cont
 AdamW's state, the step (which fixes the position in the learning-rate schedule), the position in the current pass
 over the data, Python's and PyTorch's random states, and the cumulative training seconds and audio seconds. On a
 machine without one it starts from the shipped model folder itself (models/gearbox-en, read back by
-reconstruct.py: weights, feature normalisation and configuration) and from the shipped run's totals
-(`--base-steps`, `--base-train-seconds`, `--base-audio-seconds`: the model card's figures for run.sh's two stages).
+reconstruct.py: weights, feature normalisation and configuration) and from that model's training totals (the
+manifest's `training`, which ship.py writes; for a manifest without one, the model card's figures for run.sh's two
+stages; `--base-steps`, `--base-train-seconds` and `--base-audio-seconds` override them).
 
 What it trains. The recipe's stage 2, unchanged but for the schedule: intermediate CTC at every exit (weight 0.5
 over the intermediate exits), stochastic depth 0.1, no dropout, SpecAugment (train.spec_augment), batches of up
@@ -122,9 +123,10 @@ def parse_args(argv=None):
     p.add_argument("--max-minutes", type=float, default=0, help="stop (and save) after this wall time; 0: never")
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--seed", type=int, default=4)
-    p.add_argument("--base-steps", type=int, default=SHIPPED_STEPS)
-    p.add_argument("--base-train-seconds", type=float, default=SHIPPED_TRAIN_SECONDS)
-    p.add_argument("--base-audio-seconds", type=float, default=SHIPPED_AUDIO_SECONDS)
+    p.add_argument("--base-steps", type=int, default=None, help="the starting model's training so far (default: "
+                   "the manifest's `training`, or run.sh's two stages for a manifest without one)")
+    p.add_argument("--base-train-seconds", type=float, default=None)
+    p.add_argument("--base-audio-seconds", type=float, default=None)
     a = p.parse_args(argv)
     if a.run_dir is None:
         a.run_dir = os.path.join(a.work, "continuous")
@@ -153,9 +155,13 @@ def run(a):
         net, manifest = reconstruct.load_exported(a.model, a.stochastic_depth, a.dropout)
         exit_layers = reconstruct.exit_layers(manifest)
         source = {"model": os.path.abspath(a.model), "version": manifest["version"]}
+        base = dict(manifest.get("training") or {"steps": SHIPPED_STEPS, "train_seconds": SHIPPED_TRAIN_SECONDS,
+                                                  "audio_seconds": SHIPPED_AUDIO_SECONDS})
+        for key in ("steps", "train_seconds", "audio_seconds"):
+            if getattr(a, "base_" + key) is not None:
+                base[key] = getattr(a, "base_" + key)
         ckpt = {"step": 0, "epoch": 0, "batch": 0, "train_seconds": 0.0, "audio_seconds": 0.0,
-                "evaluated_at": 0.0, "base": {"steps": a.base_steps, "train_seconds": a.base_train_seconds,
-                                              "audio_seconds": a.base_audio_seconds}}
+                "evaluated_at": 0.0, "base": base}
     net.train()
     exits = sorted(exit_layers)
     final = max(exits)
