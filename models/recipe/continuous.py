@@ -73,6 +73,12 @@ def learning_rate(step, peak, cycle_steps, warmup, floor, peak_decay, min_peak):
     return top * warm * (floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * position / max(1, cycle_steps - 1))))
 
 
+def base_totals(manifest):
+    """The exported model's training so far: its manifest's `training`, or run.sh's two stages without one."""
+    return dict(manifest.get("training") or {"steps": SHIPPED_STEPS, "train_seconds": SHIPPED_TRAIN_SECONDS,
+                                             "audio_seconds": SHIPPED_AUDIO_SECONDS})
+
+
 def evaluate_exits(net, split, sp, exit_layers):
     """{depth: (greedy WER, mean CTC loss)} with each exit's own layers; the exits that are plain truncations are
     measured in one pass."""
@@ -155,8 +161,7 @@ def run(a):
         net, manifest = reconstruct.load_exported(a.model, a.stochastic_depth, a.dropout)
         exit_layers = reconstruct.exit_layers(manifest)
         source = {"model": os.path.abspath(a.model), "version": manifest["version"]}
-        base = dict(manifest.get("training") or {"steps": SHIPPED_STEPS, "train_seconds": SHIPPED_TRAIN_SECONDS,
-                                                  "audio_seconds": SHIPPED_AUDIO_SECONDS})
+        base = base_totals(manifest)
         for key in ("steps", "train_seconds", "audio_seconds"):
             if getattr(a, "base_" + key) is not None:
                 base[key] = getattr(a, "base_" + key)

@@ -19,7 +19,7 @@ How each state-dict entry is found in the graphs:
 Every graph that holds an entry must agree on its value, and every entry of the encoder's state dict must be found
 with the right shape, or this fails naming what is missing: a layer that no exit uses cannot be recovered.
 
-    /usr/bin/python3 models/recipe/reconstruct.py [--model models/gearbox-en] [--evaluate]
+    /usr/bin/python3 models/recipe/reconstruct.py [--model models/gearbox-en] [--evaluate] [--checkpoint PATH]
 
 `--evaluate` measures the reconstructed model's greedy WER per exit (the manifest's layers) on work/dev_synth and
 prints it beside the manifest's `dev_wer.synth`.
@@ -188,12 +188,21 @@ def main():
     p.add_argument("--model", default=os.path.join(here, "..", "gearbox-en"))
     p.add_argument("--work", default=os.path.join(here, "work"))
     p.add_argument("--evaluate", action="store_true")
+    p.add_argument("--checkpoint", default=None,
+                   help="also write the model as a weights-only checkpoint at step 0 of continuous training, which "
+                        "ship.py takes (`ship.py --checkpoint PATH --dry-run` then measures the shipped model anew)")
     p.add_argument("--cache", default=os.path.join(here, "work", "continuous"),
                    help="where the tokenizer is trained again when WORK has no bpe.model")
     a = p.parse_args()
     torch.set_num_threads(1)
     net, manifest = load_exported(a.model)
     print(json.dumps({"config": net.config, "parameters": sum(t.numel() for t in net.parameters())}))
+    if a.checkpoint:
+        import continuous
+        torch.save({"config": net.config, "state": net.state_dict(), "step": 0, "cycle": 0, "train_seconds": 0.0,
+                    "audio_seconds": 0.0, "base": continuous.base_totals(manifest),
+                    "exit_layers": {str(d): ids for d, ids in exit_layers(manifest).items()},
+                    "source": {"model": os.path.abspath(a.model), "version": manifest["version"]}}, a.checkpoint)
     if a.evaluate:
         import evaluate
         import train

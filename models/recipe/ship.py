@@ -131,9 +131,7 @@ def comparison_table(shipped, candidate):
 
 def card_section(manifest):
     """The model card's generated section: training in all and every exit's WER, from one manifest."""
-    t = manifest.get("training") or {"steps": continuous.SHIPPED_STEPS,
-                                     "train_seconds": continuous.SHIPPED_TRAIN_SECONDS,
-                                     "audio_seconds": continuous.SHIPPED_AUDIO_SECONDS}
+    t = continuous.base_totals(manifest)
     sets = list(manifest["exits"][0]["dev_wer"])
     source = ("the manifest's `training`" if "training" in manifest
               else "run.sh's two stages, above: this manifest predates its `training` entry")
