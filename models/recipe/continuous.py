@@ -173,6 +173,8 @@ def run(a):
     if final != len(net.layers):
         raise SystemExit(f"the deepest exit ({final}) must be the full model ({len(net.layers)} layers)")
 
+    if not os.path.exists(os.path.join(a.work, "data", "train.pt")):
+        raise SystemExit(f"{a.work}/data/train.pt is missing: synth.py writes it (see run.sh)")
     data = train.load_split(a.work, "train")
     dev = train.load_split(a.work, "dev_synth")
     feats = data["feats"]
@@ -198,6 +200,9 @@ def run(a):
         torch.manual_seed(a.seed)
     schedule = dict(peak=a.peak, cycle_steps=a.cycle_steps, warmup=a.warmup, floor=a.floor,
                     peak_decay=a.peak_decay, min_peak=a.min_peak)
+    if resumed and ckpt["schedule"] != schedule:
+        print(f"the schedule changed since the checkpoint ({ckpt['schedule']} -> {schedule}): "
+              f"from step {ckpt['step']} on it follows the new one", flush=True)
     step, epoch, batch_pos = ckpt["step"], ckpt["epoch"], ckpt["batch"]
     train_seconds, audio_seconds, evaluated_at = ckpt["train_seconds"], ckpt["audio_seconds"], ckpt["evaluated_at"]
     base = ckpt["base"]
