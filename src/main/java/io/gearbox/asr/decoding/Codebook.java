@@ -1,0 +1,164 @@
+package io.gearbox.asr.decoding;
+
+import java.util.Arrays;
+
+/**
+ * How one kind of value of one n-gram order (log10 probabilities, or back-off weights) is stored in an
+ * {@link NgramLanguageModel}: either exactly, as the 32 bits of the {@code float}, or as a {@code bits}-bit index
+ * into a sorted table of centres (KenLM's quantisation, Heafield 2011, section 4.2).
+ *
+ * <p><b>Building the table.</b> The values are sorted and cut into as many bins of equal population as there are
+ * free codes; each bin's centre is the mean of its values, and a value is stored as its nearest centre. Equal
+ * population spends the codes where the values are dense, which is where most scored n-grams are. Values that must
+ * stay exact get a code of their own: {@code -inf} (a probability of 0, as some toolkits write for {@code <s>}),
+ * and 0 among back-off weights (what a context without a weight, or one only present as the context of longer
+ * n-grams, gets). When there are no more distinct values than codes, the table is the distinct values and storage
+ * is lossless. The largest error, {@link #maxError()}, is measured over every value the table was built from.
+ *
+ * <p>One code, {@link #absent()}, marks an n-gram that is in the trie only as the context of longer n-grams and has
+ * no probability of its own (NaN bits when stored exactly).
+ *
+ * <p>Immutable and thread-safe.
+ */
+final class Codebook {
+
+    /** The stored bits of an absent value when values are stored exactly: a quiet NaN, which no ARPA value is. */
+    private static final int ABSENT_BITS = 0x7fc00001;
+
+    /** The centres, ascending; null when values are stored exactly. */
+    private final float[] centres;
+
+    private final int bits;
+
+    private final double maxError;
+
+    private Codebook(float[] centres, int bits, double maxError) {
+        this.centres = centres;
+        this.bits = bits;
+        this.maxError = maxError;
+    }
+
+    /** Values stored as their 32 float bits. */
+    static Codebook exact() {
+        return new Codebook(null, Float.SIZE, 0.0);
+    }
+
+    /**
+     * A table of at most {@code 2^bits - 1} centres for {@code values[0 .. count)}, with 0 kept exact if
+     * {@code keepZero}.
+     *
+     * @param bits 2 to 16
+     */
+    static Codebook quantised(float[] values, int count, int bits, boolean keepZero) {
+        float[] sorted = Arrays.copyOf(values, count);
+        Arrays.sort(sorted);
+        int from = 0;
+        while (from < count && sorted[from] == Float.NEGATIVE_INFINITY) {
+            from++;
+        }
+        boolean negativeInfinity = from > 0;
+        float[] finite = keepZero ? removeZeros(sorted, from) : Arrays.copyOfRange(sorted, from, count);
+        int codes = (1 << bits) - 1 - (negativeInfinity ? 1 : 0) - (keepZero ? 1 : 0);
+        float[] centres = distinct(finite);
+        if (centres.length > codes) {
+            centres = new float[codes];
+            for (int bin = 0; bin < codes; bin++) {
+                int start = (int) ((long) bin * finite.length / codes);
+                int end = (int) ((long) (bin + 1) * finite.length / codes);
+                double sum = 0;
+                for (int i = start; i < end; i++) {
+                    sum += finite[i];
+                }
+                centres[bin] = (float) (sum / (end - start));
+            }
+            centres = distinct(centres);
+        }
+        int extra = (negativeInfinity ? 1 : 0) + (keepZero ? 1 : 0);
+        float[] all = Arrays.copyOf(centres, centres.length + extra);
+        if (negativeInfinity) {
+            all[centres.length] = Float.NEGATIVE_INFINITY;
+        }
+        if (keepZero) {
+            all[all.length - 1] = 0f;
+        }
+        all = distinct(all);
+        Codebook codebook = new Codebook(all, bits, 0.0);
+        double maxError = 0;
+        for (int i = from; i < count; i++) {
+            maxError = Math.max(maxError, Math.abs(codebook.decode(codebook.encode(sorted[i])) - sorted[i]));
+        }
+        return new Codebook(all, bits, maxError);
+    }
+
+    /** The bits of a stored value. */
+    int bits() {
+        return bits;
+    }
+
+    /** The largest difference between a value the table was built from and its stored value (log10). */
+    double maxError() {
+        return maxError;
+    }
+
+    /** The stored form of {@code value}: its float bits, or the index of the nearest centre. */
+    int encode(float value) {
+        if (centres == null) {
+            return Float.floatToRawIntBits(value);
+        }
+        int at = Arrays.binarySearch(centres, value);
+        if (at >= 0) {
+            return at;
+        }
+        int above = -at - 1;
+        if (above == 0) {
+            return 0;
+        }
+        if (above == centres.length) {
+            return centres.length - 1;
+        }
+        return value - centres[above - 1] <= centres[above] - value ? above - 1 : above;
+    }
+
+    /** The value stored as {@code code}. */
+    float decode(int code) {
+        return centres == null ? Float.intBitsToFloat(code) : centres[code];
+    }
+
+    /** The code that marks a missing value; {@link #encode} never returns it. */
+    int absent() {
+        return centres == null ? ABSENT_BITS : centres.length;
+    }
+
+    private static float[] removeZeros(float[] sorted, int from) {
+        int zeros = 0;
+        for (int i = from; i < sorted.length; i++) {
+            if (sorted[i] == 0f) {
+                zeros++;
+            }
+        }
+        float[] result = new float[sorted.length - from - zeros];
+        int j = 0;
+        for (int i = from; i < sorted.length; i++) {
+            if (sorted[i] != 0f) {
+                result[j++] = sorted[i];
+            }
+        }
+        return result;
+    }
+
+    /** The distinct values of {@code values}, ascending, in a new array. */
+    private static float[] distinct(float[] values) {
+        if (values.length == 0) {
+            return values;
+        }
+        float[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = 1;
+        for (int i = 1; i < sorted.length; i++) {
+            if (Float.compare(sorted[i], sorted[n - 1]) != 0) {
+                sorted[n++] = sorted[i];
+            }
+        }
+        return Arrays.copyOf(sorted, n);
+    }
+}
