@@ -9,7 +9,9 @@ import java.util.Arrays;
  *
  * <p><b>Building the table.</b> The values are sorted and cut into as many bins of equal population as there are
  * free codes; each bin's centre is the mean of its values, and a value is stored as its nearest centre. Equal
- * population spends the codes where the values are dense, which is where most scored n-grams are. Values that must
+ * population spends the codes where the values are dense, which is where most scored n-grams are. Unlike KenLM's,
+ * bins are also capped in width (the smallest cap that still fits the codes, found by bisection), so that the
+ * sparse tails, where a bin of equal population would span whole log10 units, keep a bounded error. Values that must
  * stay exact get a code of their own: {@code -inf} (a probability of 0, as some toolkits write for {@code <s>}),
  * and 0 among back-off weights (what a context without a weight, or one only present as the context of longer
  * n-grams, gets). When there are no more distinct values than codes, the table is the distinct values and storage
@@ -61,17 +63,7 @@ final class Codebook {
         int codes = (1 << bits) - 1 - (negativeInfinity ? 1 : 0) - (keepZero ? 1 : 0);
         float[] centres = distinct(finite);
         if (centres.length > codes) {
-            centres = new float[codes];
-            for (int bin = 0; bin < codes; bin++) {
-                int start = (int) ((long) bin * finite.length / codes);
-                int end = (int) ((long) (bin + 1) * finite.length / codes);
-                double sum = 0;
-                for (int i = start; i < end; i++) {
-                    sum += finite[i];
-                }
-                centres[bin] = (float) (sum / (end - start));
-            }
-            centres = distinct(centres);
+            centres = binCentres(finite, codes);
         }
         int extra = (negativeInfinity ? 1 : 0) + (keepZero ? 1 : 0);
         float[] all = Arrays.copyOf(centres, centres.length + extra);
@@ -88,6 +80,53 @@ final class Codebook {
             maxError = Math.max(maxError, Math.abs(codebook.decode(codebook.encode(sorted[i])) - sorted[i]));
         }
         return new Codebook(all, bits, maxError);
+    }
+
+    /**
+     * The means of at most {@code codes} bins of sorted values: bins of equal population, {@code ceil(n / codes)}
+     * values, except that no bin is wider than the narrowest width with which the bins still fit in the codes.
+     * Without that cap, the few values of a sparse tail (the rarest words' probabilities) would share one wide bin
+     * and be stored far from their values; with it, the largest error is at most that width.
+     */
+    private static float[] binCentres(float[] sorted, int codes) {
+        int population = (sorted.length + codes - 1) / codes;
+        double low = 0;
+        double high = (double) sorted[sorted.length - 1] - sorted[0];
+        // bisect the cap on a bin's width: the bins only get fewer as it grows, and at the whole range they fit
+        for (int step = 0; step < 40 && high - low > 1e-7; step++) {
+            double width = (low + high) / 2;
+            if (bins(sorted, population, width, null) <= codes) {
+                high = width;
+            }
+            else {
+                low = width;
+            }
+        }
+        float[] centres = new float[bins(sorted, population, high, null)];
+        bins(sorted, population, high, centres);
+        return distinct(centres);
+    }
+
+    /** Cuts sorted values into bins of at most {@code population} values and {@code width}; counts them. */
+    private static int bins(float[] sorted, int population, double width, float[] centres) {
+        int bins = 0;
+        int start = 0;
+        double sum = 0;
+        for (int i = 0; i < sorted.length; i++) {
+            if (i - start == population || (double) sorted[i] - sorted[start] > width) {
+                if (centres != null) {
+                    centres[bins] = (float) (sum / (i - start));
+                }
+                bins++;
+                start = i;
+                sum = 0;
+            }
+            sum += sorted[i];
+        }
+        if (centres != null) {
+            centres[bins] = (float) (sum / (sorted.length - start));
+        }
+        return bins + 1;
     }
 
     /** The bits of a stored value. */

@@ -45,7 +45,9 @@ import io.gearbox.asr.inference.ModelManifest;
  * sentence of SENTENCES (a {@code transcripts.tsv}: {@code <file>\t<text>} lines, or plain lines of text) scored
  * in its context and the state advanced, then the end of the sentence, PASSES times (default 200) after as many
  * warm-up passes; the fastest of 5 runs, divided by the words scored. The sum of the scores is printed too, so the
- * JIT cannot drop the work and so two implementations can be checked to agree.</li>
+ * JIT cannot drop the work and so two implementations can be checked to agree. {@code -Dlm.bits=B} stores the
+ * values with B-bit codes (0: exact floats; {@link NgramLanguageModel.Quantisation#DEFAULT} otherwise), and the
+ * table gives {@link NgramLanguageModel#maxLogProbError()} in log10.</li>
  * <li>{@code generate OUT WORDS BIGRAMS TRIGRAMS [SEED]}: writes a gzipped synthetic 3-gram ARPA file for measuring
  * large models before a real one exists: the vocabulary is the lower-case words of
  * {@code /usr/share/dict/american-english}, ranked at random, with {@code <s>}, {@code </s>} and {@code <unk>};
@@ -89,19 +91,21 @@ public final class LanguageModelBenchmark {
             arpa = modelOrArpa.resolve(lm.file());
         }
         long[] counts = counts(arpa);
+        NgramLanguageModel.Quantisation quantisation = new NgramLanguageModel.Quantisation(
+                Integer.getInteger("lm.bits", NgramLanguageModel.Quantisation.DEFAULT.bits()));
         long total = Arrays.stream(counts).sum();
 
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         long before = usedHeapAfterGc(memory);
         long start = System.nanoTime();
-        NgramLanguageModel model = NgramLanguageModel.load(arpa);
+        NgramLanguageModel model = NgramLanguageModel.load(arpa, quantisation);
         double bestLoad = (System.nanoTime() - start) / 1e9;
         long retained = usedHeapAfterGc(memory) - before;
         for (int i = 1; i < LOADS; i++) {
             model = null;
             usedHeapAfterGc(memory);
             start = System.nanoTime();
-            model = NgramLanguageModel.load(arpa);
+            model = NgramLanguageModel.load(arpa, quantisation);
             bestLoad = Math.min(bestLoad, (System.nanoTime() - start) / 1e9);
         }
 
@@ -123,11 +127,12 @@ public final class LanguageModelBenchmark {
             orders.append(n == 0 ? "" : " / ").append(counts[n]);
         }
         System.out.printf(Locale.ROOT, "%s: %d words, order %d%n%n", arpa, model.vocabularySize(), model.order());
-        System.out.println("| n-grams per order | retained heap (MB) | bytes per n-gram | load (s) "
-                + "| lookup per scored word (ns) | checksum |");
-        System.out.println("|---|---|---|---|---|---|");
-        System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.2f | %.0f | %.6f |%n", orders, retained / 1e6,
-                (double) retained / total, bestLoad, bestNanos, checksum / passes);
+        System.out.println("| n-grams per order | values | max score error (log10) | retained heap (MB) "
+                + "| bytes per n-gram | load (s) | lookup per scored word (ns) | checksum |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
+        System.out.printf(Locale.ROOT, "| %s | %s | %.5f | %.1f | %.1f | %.2f | %.0f | %.6f |%n", orders,
+                quantisation.bits() == 0 ? "exact" : quantisation.bits() + "-bit", model.maxLogProbError() / Math.log(10),
+                retained / 1e6, (double) retained / total, bestLoad, bestNanos, checksum / passes);
         System.out.printf(Locale.ROOT, "%n%d sentences, %d scored words per pass (the end of each sentence "
                 + "counted as a word), %d passes%n", sentences.size(), words / passes, passes);
     }
