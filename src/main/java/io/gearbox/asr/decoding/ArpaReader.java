@@ -371,32 +371,83 @@ final class ArpaReader {
 
         /** Sorts by key (ARPA files are rarely in word-id order) and rejects repeated n-grams. */
         void sort() throws IOException {
-            long[] sorted = keys.clone();
-            Arrays.sort(sorted);
-            for (int i = 1; i < sorted.length; i++) {
+            int[] order = order();
+            long[] sorted = new long[size];
+            for (int i = 0; i < size; i++) {
+                sorted[i] = keys[order[i]];
+            }
+            for (int i = 1; i < size; i++) {
                 if (sorted[i] == sorted[i - 1]) {
-                    int first = indexOf(keys, sorted[i], 0);
-                    int second = indexOf(keys, sorted[i], first + 1);
-                    lineNumber = lines[second];
-                    throw error("repeated " + n + "-gram " + words(keys[second]));
+                    // the order is stable, so order[i] is the later of the two lines
+                    lineNumber = lines[order[i]];
+                    throw error("repeated " + n + "-gram " + words(sorted[i]));
                 }
             }
             lines = null;
-            if (Arrays.equals(keys, sorted)) {
-                return;
-            }
             float[] sortedLog10Probs = new float[size];
             float[] sortedBackoffs = new float[backoffs.length];
             for (int i = 0; i < size; i++) {
-                int position = Arrays.binarySearch(sorted, keys[i]);
-                sortedLog10Probs[position] = log10Probs[i];
+                sortedLog10Probs[i] = log10Probs[order[i]];
                 if (!highest) {
-                    sortedBackoffs[position] = backoffs[i];
+                    sortedBackoffs[i] = backoffs[order[i]];
                 }
             }
             keys = sorted;
             log10Probs = sortedLog10Probs;
             backoffs = sortedBackoffs;
+        }
+
+        /**
+         * The indices of the n-grams in key order, equal keys in file order. A counting sort by the oldest word, then
+         * per word a sort of longs packing the other words' ids (as few bits as the vocabulary needs) above the
+         * index within the run, which is faster than sorting indices by key through a comparator or looking each
+         * key up in the sorted keys. Where that does not fit in 63 bits, indices are sorted through boxed keys.
+         */
+        private int[] order() {
+            int vocabulary = words.size();
+            int wordBits = bits(Math.max(1, vocabulary - 1));
+            int restShift = BITS_PER_WORD * (n - 1);
+            int[] starts = new int[vocabulary + 1];
+            for (int i = 0; i < size; i++) {
+                starts[(int) (keys[i] >>> restShift) + 1]++;
+            }
+            int largest = 0;
+            for (int w = 0; w < vocabulary; w++) {
+                largest = Math.max(largest, starts[w + 1]);
+                starts[w + 1] += starts[w];
+            }
+            int indexBits = bits(Math.max(1, largest - 1));
+            int[] order = new int[size];
+            if ((long) wordBits * (n - 1) + indexBits > 63) {
+                Integer[] boxed = new Integer[size];
+                Arrays.setAll(boxed, i -> i);
+                Arrays.sort(boxed, (x, y) -> Long.compare(keys[x], keys[y]));
+                Arrays.setAll(order, i -> boxed[i]);
+                return order;
+            }
+            int[] next = starts.clone();
+            for (int i = 0; i < size; i++) {
+                order[next[(int) (keys[i] >>> restShift)]++] = i;
+            }
+            long[] run = new long[largest];
+            for (int w = 0; w < vocabulary; w++) {
+                int from = starts[w];
+                int length = starts[w + 1] - from;
+                for (int j = 0; j < length; j++) {
+                    long key = keys[order[from + j]];
+                    long rest = 0;
+                    for (int k = n - 2; k >= 0; k--) {
+                        rest = (rest << wordBits) | (key >>> (BITS_PER_WORD * k) & (MAX_WORDS - 1));
+                    }
+                    run[j] = (rest << indexBits) | j;
+                }
+                Arrays.sort(run, 0, length);
+                int[] indices = Arrays.copyOfRange(order, from, from + length);
+                for (int j = 0; j < length; j++) {
+                    order[from + j] = indices[(int) (run[j] & ((1L << indexBits) - 1))];
+                }
+            }
+            return order;
         }
 
         private String words(long key) {
@@ -408,15 +459,6 @@ final class ArpaReader {
                 }
             }
             return text.toString();
-        }
-
-        private static int indexOf(long[] keys, long key, int from) {
-            for (int i = from; i < keys.length; i++) {
-                if (keys[i] == key) {
-                    return i;
-                }
-            }
-            return -1;
         }
     }
 

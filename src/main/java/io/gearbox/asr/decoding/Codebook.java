@@ -10,8 +10,9 @@ import java.util.Arrays;
  * <p><b>Building the table.</b> The values are sorted and cut into as many bins of equal population as there are
  * free codes; each bin's centre is the mean of its values, and a value is stored as its nearest centre. Equal
  * population spends the codes where the values are dense, which is where most scored n-grams are. Unlike KenLM's,
- * bins are also capped in width (the smallest cap that still fits the codes, found by bisection), so that the
- * sparse tails, where a bin of equal population would span whole log10 units, keep a bounded error. Values that must
+ * bins hold up to twice the equal share and are also capped in width (the smallest cap that still fits the codes),
+ * so that the sparse tails, where a bin of equal population would span whole log10 units, keep a bounded error
+ * (see {@link #binCentres}). Values that must
  * stay exact get a code of their own: {@code -inf} (a probability of 0, as some toolkits write for {@code <s>}),
  * and 0 among back-off weights (what a context without a weight, or one only present as the context of longer
  * n-grams, gets). When there are no more distinct values than codes, the table is the distinct values and storage
@@ -61,7 +62,7 @@ final class Codebook {
         boolean negativeInfinity = from > 0;
         float[] finite = keepZero ? removeZeros(sorted, from) : Arrays.copyOfRange(sorted, from, count);
         int codes = (1 << bits) - 1 - (negativeInfinity ? 1 : 0) - (keepZero ? 1 : 0);
-        float[] centres = distinct(finite);
+        float[] centres = distinctSorted(finite);
         if (centres.length > codes) {
             centres = binCentres(finite, codes);
         }
@@ -74,22 +75,30 @@ final class Codebook {
             all[all.length - 1] = 0f;
         }
         all = distinct(all);
-        Codebook codebook = new Codebook(all, bits, 0.0);
+        // the nearest centre of ascending values only moves up: one walk finds the error of every value
         double maxError = 0;
+        int nearest = 0;
         for (int i = from; i < count; i++) {
-            maxError = Math.max(maxError, Math.abs(codebook.decode(codebook.encode(sorted[i])) - sorted[i]));
+            float value = sorted[i];
+            while (nearest + 1 < all.length && Math.abs(all[nearest + 1] - value) <= Math.abs(all[nearest] - value)) {
+                nearest++;
+            }
+            maxError = Math.max(maxError, Math.abs(all[nearest] - value));
         }
         return new Codebook(all, bits, maxError);
     }
 
     /**
-     * The means of at most {@code codes} bins of sorted values: bins of equal population, {@code ceil(n / codes)}
-     * values, except that no bin is wider than the narrowest width with which the bins still fit in the codes.
-     * Without that cap, the few values of a sparse tail (the rarest words' probabilities) would share one wide bin
-     * and be stored far from their values; with it, the largest error is at most that width.
+     * The means of at most {@code codes} bins of sorted values, each of at most {@code ceil(2 n / codes)} values
+     * and at most a width {@code w}, the smallest with which the bins fit in the codes (found by bisection). The
+     * population cap alone makes {@code codes / 2} bins of equal population, so at least half the codes are left
+     * to split the bins wider than {@code w}: the sparse tails (the rarest words' probabilities), where one bin of
+     * equal population would span whole log10 units. So a stored value is within {@code w} of its value, {@code w}
+     * being at most the smallest width that covers the values with {@code codes / 2} bins, and where values are
+     * dense the bins hold twice as many as pure equal population (KenLM's) would.
      */
     private static float[] binCentres(float[] sorted, int codes) {
-        int population = (sorted.length + codes - 1) / codes;
+        int population = (int) ((2L * sorted.length + codes - 1) / codes);
         double low = 0;
         double high = (double) sorted[sorted.length - 1] - sorted[0];
         // bisect the cap on a bin's width: the bins only get fewer as it grows, and at the whole range they fit
@@ -104,7 +113,7 @@ final class Codebook {
         }
         float[] centres = new float[bins(sorted, population, high, null)];
         bins(sorted, population, high, centres);
-        return distinct(centres);
+        return distinctSorted(centres);
     }
 
     /** Cuts sorted values into bins of at most {@code population} values and {@code width}; counts them. */
@@ -187,17 +196,24 @@ final class Codebook {
 
     /** The distinct values of {@code values}, ascending, in a new array. */
     private static float[] distinct(float[] values) {
-        if (values.length == 0) {
-            return values;
-        }
         float[] sorted = values.clone();
         Arrays.sort(sorted);
+        return distinctSorted(sorted);
+    }
+
+    /** The distinct values of ascending {@code sorted}, in a new array. */
+    private static float[] distinctSorted(float[] sorted) {
+        if (sorted.length == 0) {
+            return sorted;
+        }
+        float[] distinct = new float[sorted.length];
+        distinct[0] = sorted[0];
         int n = 1;
         for (int i = 1; i < sorted.length; i++) {
-            if (Float.compare(sorted[i], sorted[n - 1]) != 0) {
-                sorted[n++] = sorted[i];
+            if (Float.compare(sorted[i], distinct[n - 1]) != 0) {
+                distinct[n++] = sorted[i];
             }
         }
-        return Arrays.copyOf(sorted, n);
+        return Arrays.copyOf(distinct, n);
     }
 }
