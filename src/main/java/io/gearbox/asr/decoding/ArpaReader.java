@@ -236,6 +236,8 @@ final class ArpaReader {
             int pointerBits = highest ? 0 : bits(Math.max(1, keys[n + 1].length));
             int records = keys[n].length + (highest ? 0 : 1);
             TrieLevel level = TrieLevel.allocate(records, wordBits, probabilityCodes, backoffCodes, pointerBits);
+            Codebook.Encoder probabilityEncoder = probabilityCodes.encoder();
+            Codebook.Encoder backoffEncoder = highest ? null : backoffCodes.encoder();
             long[] next = highest ? null : keys[n + 1];
             int child = 0;
             int from = 0;
@@ -249,8 +251,8 @@ final class ArpaReader {
                 }
                 int word = (int) (key & (MAX_WORDS - 1));
                 if (present[n][i]) {
-                    level.set(i, word, probabilityCodes.encode(own.log10Probs[from]),
-                            highest ? 0 : backoffCodes.encode(own.backoffs[from]), child);
+                    level.set(i, word, probabilityEncoder.encode(own.log10Probs[from]),
+                            highest ? 0 : backoffEncoder.encode(own.backoffs[from]), child);
                     from++;
                 }
                 else {

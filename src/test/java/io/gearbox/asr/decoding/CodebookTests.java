@@ -96,6 +96,29 @@ class CodebookTests {
     }
 
     @Test
+    void encodesInBulkAsOneByOne() {
+        Random random = new Random(5);
+        float[] values = new float[200_000];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = i % 1000 == 0 ? Float.NEGATIVE_INFINITY : i % 7 == 0 ? 0f
+                    : (float) Math.min(0, -2.5 + random.nextGaussian());
+        }
+        float[] probes = new float[100_000];
+        for (int i = 0; i < probes.length; i++) {
+            // the values themselves, and others around and beyond them
+            probes[i] = i % 2 == 0 ? values[i] : (float) (-12 + 14 * random.nextDouble());
+        }
+
+        for (int bits : new int[] {4, 8, 12, 16}) {
+            Codebook codebook = Codebook.quantised(values, values.length, bits, true);
+            Codebook.Encoder encoder = codebook.encoder();
+            for (float probe : probes) {
+                assertThat(encoder.encode(probe)).as("%s, %d bits", probe, bits).isEqualTo(codebook.encode(probe));
+            }
+        }
+    }
+
+    @Test
     void keepsSixteenBitErrorsFarBelowAHundredthOnALargeModelsWorthOfValues() {
         Random random = new Random(4);
         float[] values = new float[2_000_000];
