@@ -43,30 +43,36 @@ import java.util.zip.GZIPInputStream;
  * 16-bit codes that is 17 + 16 + 16 + 21 = 70 bits per bigram and 17 + 16 = 33 bits per trigram (8-bit: 54 and 25;
  * exact: 102 and 49), plus 12 bytes per unigram and the {@link WordIndex}'s 2 bytes per char and 12 to 20 per word.
  *
- * <p><b>Measured</b> with {@code LanguageModelBenchmark} (retained heap from {@link System#gc()} and the heap in use
- * before and after loading; one run on a shared 2-core machine, so times are rough), for the shipped model
- * (31,016 / 216,805 / 40,117 n-grams) and a generated one
- * ({@code generate models/recipe/work/lmjava/synthetic-4m.arpa.gz 75000 2100000 1700000}, 75,000 / 2.1M / 1.7M):
+ * <p><b>Measured</b> with {@code LanguageModelBenchmark} (retained heap: the heap in use after {@link System#gc()}
+ * with the model loaded, minus the same before; times: the loading or scoring thread's CPU time, best of 3 loads
+ * and of 5 runs; one run on a shared 2-core machine, where times vary by some 30% from run to run), "before" being
+ * this class at the commit before the trie, measured with the same benchmark:
  * <pre>
  *   ./mvnw -q -o test-compile exec:java -Dsmoke.skip -Dexec.classpathScope=test -Dlm.bits=16 \
  *       -Dexec.mainClass=io.gearbox.asr.bench.LanguageModelBenchmark \
  *       -Dexec.args="measure models/gearbox-en models/recipe/work/tune_synth/transcripts.tsv"
  *
- *   model      storage                 heap (MB)  bytes/n-gram  load (s)  ns per scored word
- *   shipped    sorted long[] (before)    @OS_H@        @OS_B@        @OS_L@      @OS_N@
- *   shipped    trie, 16-bit              @16S_H@        @16S_B@        @16S_L@      @16S_N@
- *   shipped    trie, 8-bit               @8S_H@        @8S_B@        @8S_L@      @8S_N@
- *   shipped    trie, exact               @0S_H@        @0S_B@        @0S_L@      @0S_N@
- *   generated  sorted long[] (before)   @OG_H@        @OG_B@       @OG_L@      @OG_N@
- *   generated  trie, 16-bit             @16G_H@        @16G_B@       @16G_L@      @16G_N@
- *   generated  trie, 8-bit              @8G_H@        @8G_B@       @8G_L@      @8G_N@
- *   generated  trie, exact              @0G_H@        @0G_B@       @0G_L@      @0G_N@
+ *   model (1- / 2- / 3-grams)       storage   max error  heap (MB)  bytes/n-gram  load (s)  ns per scored word
+ *   shipped                         before    0            7.6        26.5        0.22       463
+ *   (31,016 / 216,805 / 40,117)     16-bit    0.00002      3.6        12.4        0.29       285
+ *                                   8-bit     0.02554      2.7         9.5        0.30       255
+ *                                   exact     0            5.8        20.0        0.18       278
+ *   CMU en-us, lm-task/cmu.arpa     before    0           67.2        17.8        2.49      1163
+ *   (71,698 / 2,044,666 / 1,668,190) 16-bit   0.00002     33.5         8.9        2.08       635
+ *                                   8-bit     0.01997     28.8         7.6        1.75       383
+ *                                   exact     0           45.6        12.0        1.21       384
+ *   merged, lm-0.2-1e-8.arpa.gz     before    0           63.9        20.0        1.79       623
+ *   (78,627 / 1,765,336 / 1,354,356) 16-bit   0.00008     29.8         9.3        2.57       410
+ *   generated, synthetic-4m         before    0           80.3        20.7        7.41       655
+ *   (75,000 / 2,100,000 / 1,700,000) 16-bit   0.00003     34.0         8.8        6.41       246
  * </pre>
- * ("before" is this class at the commit before the trie, measured with the same benchmark.)
+ * The first two large models are under {@code models/recipe/work/lm-task/}; the generated one, whose n-grams are in
+ * random order and so need sorting, is {@code generate models/recipe/work/lmjava/synthetic-4m.arpa.gz 75000 2100000
+ * 1700000} of the same benchmark. "max error" is {@link #maxLogProbError()} in log10.
  *
  * <p><b>Quantisation</b> ({@link Quantisation}): bigram and trigram probabilities and back-off weights are stored as
  * {@code bits}-bit codes into per-order tables of centres built by sorting each kind of value into bins of equal
- * population ({@link Codebook}), or exactly as floats with {@link Quantisation#NONE}. Unigrams stay exact. A score
+ * population capped in width ({@link Codebook}), or exactly as floats with {@link Quantisation#NONE}. Unigrams stay exact. A score
  * sums one stored probability and at most {@code order() - 1} back-off weights, so its error is at most the sum of
  * those values' errors; {@link #maxLogProbError()} is that bound, measured on the values of the file. When an
  * order has no more distinct values than codes, its storage is lossless.
@@ -116,7 +122,8 @@ public final class NgramLanguageModel {
          * What {@link #load(Path)} and {@link #read(InputStream, String)} use: 16-bit codes. On the shipped model
          * their scores are within 0.00002 (log10) of the file's, against 0.026 for 8-bit codes, and on the tuning set
          * the fused beam search makes the same errors as with exact values (36.1% WER at depth 12 and 46.8% at
-         * depth 6; 8-bit: 36.1% and 46.9%), for some 1.5 bytes more per n-gram than 8-bit codes:
+         * depth 6; 8-bit: 36.1% and 46.9%), for some 1.3 bytes more per n-gram than 8-bit codes on a large model
+         * (see the class's table):
          * {@code DecodingBenchmark compare models/gearbox-en models/recipe/work/tune_synth} with
          * {@code -Dlm.bits=16,0,8 -Ddepths=6,12}.
          */
