@@ -129,8 +129,8 @@ final class ArpaReader {
     }
 
     /**
-     * Reads the 1-grams section, builds {@link #words} and fills the arrays by word id; returns whether a line
-     * follows the section (it is then the current line).
+     * Reads the 1-grams section, builds {@link #words} (ids in the order of the section) and fills the arrays by
+     * word id; returns whether a line follows the section (it is then the current line).
      */
     private boolean readUnigrams(int count, float[] log10Probs, float[] backoffs) throws IOException {
         String[] fileWords = new String[count];
@@ -161,12 +161,9 @@ final class ArpaReader {
                 throw error("repeated 1-gram " + sorted[i]);
             }
         }
-        words = WordIndex.of(sorted);
-        for (int i = 0; i < count; i++) {
-            int id = words.id(fileWords[i]);
-            log10Probs[id] = fileLog10Probs[i];
-            backoffs[id] = fileBackoffs[i];
-        }
+        words = WordIndex.of(fileWords);
+        System.arraycopy(fileLog10Probs, 0, log10Probs, 0, count);
+        System.arraycopy(fileBackoffs, 0, backoffs, 0, count);
         return more;
     }
 
@@ -371,8 +368,17 @@ final class ArpaReader {
             size++;
         }
 
-        /** Sorts by key (ARPA files are rarely in word-id order) and rejects repeated n-grams. */
+        /** Sorts by key, unless the file had them sorted, and rejects repeated n-grams. */
         void sort() throws IOException {
+            boolean ascending = true;
+            for (int i = 1; i < size && ascending; i++) {
+                ascending = keys[i] > keys[i - 1];
+            }
+            if (ascending) {
+                // the usual case: the file lists n-grams in the order of its 1-grams, which the ids follow
+                lines = null;
+                return;
+            }
             int[] order = order();
             long[] sorted = new long[size];
             for (int i = 0; i < size; i++) {

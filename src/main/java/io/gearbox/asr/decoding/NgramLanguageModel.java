@@ -29,8 +29,9 @@ import java.util.zip.GZIPInputStream;
  * <p><b>Storage</b> is a trie over sorted arrays, after KenLM's (Heafield 2011, "KenLM: faster and smaller language
  * model queries"):
  * <ul>
- * <li>words: a {@link WordIndex} (one {@code char[]} pool, an open-addressing {@code int[]} hash table); ids are
- * the words' ranks in {@link String#compareTo} order;</li>
+ * <li>words: a {@link WordIndex} (one {@code char[]} pool, an open-addressing {@code int[]} hash table, the ids in
+ * string order for the prefix check); ids are the words' order in the 1-grams section, which the longer n-grams of
+ * the usual toolkits' files follow, so that their keys come sorted;</li>
  * <li>unigrams: {@code float[]} log10 probabilities and back-off weights by id, stored exactly, and per id the
  * start of its run of bigrams ({@code int[]});</li>
  * <li>bigrams and trigrams: a {@link TrieLevel} each, bit-packed records sorted by context then word: the word id
@@ -41,7 +42,7 @@ import java.util.zip.GZIPInputStream;
  * words are no bigram of the file gets a record at the bigram level marked as a mere context (no probability,
  * back-off weight 0), which leaves the scores as they were. For 75,000 words, 2.1M bigrams and 1.7M trigrams with
  * 16-bit codes that is 17 + 16 + 16 + 21 = 70 bits per bigram and 17 + 16 = 33 bits per trigram (8-bit: 54 and 25;
- * exact: 102 and 49), plus 12 bytes per unigram and the {@link WordIndex}'s 2 bytes per char and 12 to 20 per word.
+ * exact: 102 and 49), plus 12 bytes per unigram and the {@link WordIndex}'s 2 bytes per char and 16 to 24 per word.
  *
  * <p><b>Measured</b> with {@code LanguageModelBenchmark} (retained heap: the heap in use after {@link System#gc()}
  * with the model loaded, minus the same before; times: the loading or scoring thread's CPU time, best of 3 loads

@@ -4,15 +4,17 @@ import java.util.Arrays;
 
 /**
  * The vocabulary of an {@link NgramLanguageModel}: distinct words with dense int ids, id {@code i} being the
- * {@code i}-th word in {@link String#compareTo} order, so that ids order words as strings do.
+ * {@code i}-th word given (the order of the ARPA file's 1-grams, which its longer n-grams usually follow, so that
+ * their keys come sorted).
  *
  * <p>Layout: every word's UTF-16 chars back to back in one {@code char[]} pool, with {@code int} offsets (word
  * {@code i} is {@code chars[offsets[i] .. offsets[i + 1])}), their {@link String#hashCode()} values, and an
- * open-addressing table of ids (linear probing, a power of two of at least twice the vocabulary). About
- * {@code 2 * length + 12} bytes per word, against some 60 for a {@code HashMap<String, Integer>} entry with its
+ * open-addressing table of ids (linear probing, a power of two of at least twice the vocabulary), and the ids in
+ * {@link String#compareTo} order for the prefix check. About {@code 2 * length + 16} to {@code 2 * length + 24}
+ * bytes per word, against some 60 for a {@code HashMap<String, Integer>} entry with its
  * strings. Looking a {@link String} up hashes nothing, as strings cache their hash code; looking up chars in a
  * parse buffer computes the same polynomial hash without making a {@code String}. The prefix check is a binary
- * search over the sorted pool.
+ * search over the sorted ids.
  *
  * <p>Hand-written: the JDK has no primitive open-addressing map, and a maintained one (fastutil) would still keep
  * a {@code String} per word; this needs some 60 lines.
@@ -30,20 +32,21 @@ final class WordIndex {
     /** Ids plus one, 0 marking a free slot. */
     private final int[] slots;
 
+    /** The ids, their words in {@link String#compareTo} order. */
+    private final int[] sorted;
+
     private final int shift;
 
-    private WordIndex(char[] chars, int[] offsets, int[] hashes, int[] slots, int shift) {
+    private WordIndex(char[] chars, int[] offsets, int[] hashes, int[] slots, int shift, int[] sorted) {
         this.chars = chars;
         this.offsets = offsets;
         this.hashes = hashes;
         this.slots = slots;
         this.shift = shift;
+        this.sorted = sorted;
     }
 
-    /**
-     * An index of {@code words}, which must be sorted by {@link String#compareTo} and distinct: id {@code i} is
-     * {@code words[i]}.
-     */
+    /** An index of {@code words}, which must be distinct: id {@code i} is {@code words[i]}. */
     static WordIndex of(String[] words) {
         int length = 0;
         for (String word : words) {
@@ -67,7 +70,14 @@ final class WordIndex {
             }
             slots[slot] = id + 1;
         }
-        return new WordIndex(chars, offsets, hashes, slots, shift);
+        WordIndex unsorted = new WordIndex(chars, offsets, hashes, slots, shift, null);
+        String[] ascending = words.clone();
+        Arrays.sort(ascending);
+        int[] sorted = new int[words.length];
+        for (int i = 0; i < sorted.length; i++) {
+            sorted[i] = unsorted.id(ascending[i]);
+        }
+        return new WordIndex(chars, offsets, hashes, slots, shift, sorted);
     }
 
     /** The number of words. */
@@ -123,7 +133,7 @@ final class WordIndex {
         int high = hashes.length;
         while (low < high) {
             int middle = (low + high) >>> 1;
-            if (compare(middle, prefix) < 0) {
+            if (compare(sorted[middle], prefix) < 0) {
                 low = middle + 1;
             }
             else {
@@ -133,8 +143,9 @@ final class WordIndex {
         if (low == hashes.length) {
             return false;
         }
-        int start = offsets[low];
-        if (offsets[low + 1] - start < prefix.length()) {
+        int id = sorted[low];
+        int start = offsets[id];
+        if (offsets[id + 1] - start < prefix.length()) {
             return false;
         }
         for (int i = 0; i < prefix.length(); i++) {

@@ -167,6 +167,20 @@ class NgramLanguageModelReferenceTests {
     }
 
     @Test
+    void scoresFilesListedInTheOrderOfTheirUnigramsAsTheReferenceScorer() throws IOException {
+        Generated generated = Generated.of(new Random(13), true, true);
+        NgramLanguageModel lm = model(generated.arpa, Quantisation.NONE);
+
+        compare(lm, new Reference(generated), new Random(23), 0.0);
+        String[] lines = generated.arpa.split("\n");
+        int bigram = java.util.Arrays.asList(lines).indexOf("\\2-grams:") + 5;
+        String repeated = generated.arpa.replace(lines[bigram + 1] + "\n", lines[bigram] + "\n");
+        assertThatIOException().isThrownBy(() -> model(repeated, Quantisation.NONE))
+                .withMessageStartingWith("test.arpa:" + (bigram + 2) + ": ")
+                .withMessageContaining("repeated 2-gram " + lines[bigram].split("\t")[1]);
+    }
+
+    @Test
     void keepsQuantisedScoresWithinTheStatedBound() throws IOException {
         Generated generated = Generated.of(new Random(31), true);
         Reference reference = new Reference(generated);
@@ -245,6 +259,11 @@ class NgramLanguageModelReferenceTests {
     private record Generated(String arpa, List<String> vocabulary, Map<String, float[]> ngrams) {
 
         static Generated of(Random random, boolean withUnk) {
+            return of(random, withUnk, false);
+        }
+
+        /** With {@code sorted}, the n-grams are listed in the order of their words' 1-grams, as toolkits do. */
+        static Generated of(Random random, boolean withUnk, boolean sorted) {
             List<String> vocabulary = new ArrayList<>(List.of("<s>", "</s>"));
             if (withUnk) {
                 vocabulary.add("<unk>");
@@ -293,8 +312,24 @@ class NgramLanguageModelReferenceTests {
             for (int n = 1; n <= 3; n++) {
                 arpa.append("ngram ").append(n).append('=').append(lines.get(n).size()).append('\n');
             }
+            Map<String, Integer> ranks = new HashMap<>();
+            for (int i = 0; i < vocabulary.size(); i++) {
+                ranks.put(vocabulary.get(i), i);
+            }
+            java.util.Comparator<String> byWords = java.util.Comparator.comparing(line -> {
+                long key = 0;
+                for (String word : line.split("\t")[1].split(" ")) {
+                    key = key * 1000 + ranks.get(word);
+                }
+                return key;
+            });
             for (int n = 1; n <= 3; n++) {
-                Collections.shuffle(lines.get(n), random);
+                if (sorted) {
+                    lines.get(n).sort(byWords);
+                }
+                else {
+                    Collections.shuffle(lines.get(n), random);
+                }
                 arpa.append("\n\\").append(n).append("-grams:\n");
                 lines.get(n).forEach(line -> arpa.append(line).append('\n'));
             }
