@@ -1,17 +1,14 @@
 package io.gearbox.asr.decoding;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedReader;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.zip.GZIPInputStream;
 
@@ -29,13 +26,61 @@ import java.util.zip.GZIPInputStream;
  * log10 values; every method returns natural logs (log10 multiplied by ln 10). A word outside the vocabulary is
  * scored as {@code <unk>} when the model has that unigram, otherwise with {@link #UNKNOWN_LOG10_PROB}.
  *
- * <p><b>Storage</b>: words map to dense int ids (their order in the 1-grams section) through one
- * {@code HashMap<String, Integer>}; unigram log10 probabilities and back-off weights are arrays indexed by id. Each
- * higher order keeps a sorted {@code long[]} of keys, the n-gram's word ids packed 21 bits each (oldest word in
- * the highest bits), with parallel {@code float[]} log10 probabilities and back-off weights (none for the highest
- * order, whose back-off weights are never used), searched with {@link Arrays#binarySearch(long[], long)}. Three
- * ids fit in a long, hence orders up to 3 and vocabularies under 2<sup>21</sup> words (one id is reserved for
- * unknown words when there is no {@code <unk>}). The entries are sorted once after reading.
+ * <p><b>Storage</b> is a trie over sorted arrays, after KenLM's (Heafield 2011, "KenLM: faster and smaller language
+ * model queries"):
+ * <ul>
+ * <li>words: a {@link WordIndex} (one {@code char[]} pool, an open-addressing {@code int[]} hash table, the ids in
+ * string order for the prefix check); ids are the words' order in the 1-grams section, which the longer n-grams of
+ * the usual toolkits' files follow, so that their keys come sorted;</li>
+ * <li>unigrams: {@code float[]} log10 probabilities and back-off weights by id, stored exactly, and per id the
+ * start of its run of bigrams ({@code int[]});</li>
+ * <li>bigrams and trigrams: a {@link TrieLevel} each, bit-packed records sorted by context then word: the word id
+ * ({@code ceil(log2 V)} bits), the probability's code, and, below the highest order, the back-off weight's code
+ * and the start of the run of trigrams it is the context of ({@code ceil(log2(trigrams + 1))} bits).</li>
+ * </ul>
+ * A lookup searches only the run of n-grams that extend its context, by binary search. A trigram whose first two
+ * words are no bigram of the file gets a record at the bigram level marked as a mere context (no probability,
+ * back-off weight 0), which leaves the scores as they were. For 75,000 words, 2.1M bigrams and 1.7M trigrams with
+ * 16-bit codes that is 17 + 16 + 16 + 21 = 70 bits per bigram and 17 + 16 = 33 bits per trigram (8-bit: 54 and 25;
+ * exact: 102 and 49), plus 12 bytes per unigram and the {@link WordIndex}'s 2 bytes per char and 16 to 24 per word.
+ *
+ * <p><b>Measured</b> with {@code LanguageModelBenchmark} (retained heap: the heap in use after {@link System#gc()}
+ * with the model loaded, minus the same before; times: the loading or scoring thread's CPU time, best of 3 loads
+ * and of 5 runs; one run on a shared 2-core machine, where times vary by some 30% from run to run), "before" being
+ * this class at the commit before the trie, measured with the same benchmark:
+ * <pre>
+ *   ./mvnw -q -o test-compile exec:java -Dsmoke.skip -Dexec.classpathScope=test -Dlm.bits=16 \
+ *       -Dexec.mainClass=io.gearbox.asr.bench.LanguageModelBenchmark \
+ *       -Dexec.args="measure models/gearbox-en models/recipe/work/tune_synth/transcripts.tsv"
+ *
+ *   model (1- / 2- / 3-grams)       storage   max error  heap (MB)  bytes/n-gram  load (s)  ns per scored word
+ *   shipped                         before    0            7.6        26.5        0.22       463
+ *   (31,016 / 216,805 / 40,117)     16-bit    0.00002      3.6        12.4        0.29       285
+ *                                   8-bit     0.02554      2.7         9.5        0.30       255
+ *                                   exact     0            5.8        20.0        0.18       278
+ *   CMU en-us, lm-task/cmu.arpa     before    0           67.2        17.8        2.49      1163
+ *   (71,698 / 2,044,666 / 1,668,190) 16-bit   0.00002     33.5         8.9        2.08       635
+ *                                   8-bit     0.01997     28.8         7.6        1.75       383
+ *                                   exact     0           45.6        12.0        1.21       384
+ *   merged, lm-0.2-1e-8.arpa.gz     before    0           63.9        20.0        1.79       623
+ *   (78,627 / 1,765,336 / 1,354,356) 16-bit   0.00008     29.8         9.3        2.57       410
+ *   generated, synthetic-4m         before    0           80.3        20.7        7.41       655
+ *   (75,000 / 2,100,000 / 1,700,000) 16-bit   0.00003     34.0         8.8        6.41       246
+ * </pre>
+ * The first two large models are under {@code models/recipe/work/lm-task/}; the generated one, whose n-grams are in
+ * random order and so need sorting, is {@code generate models/recipe/work/lmjava/synthetic-4m.arpa.gz 75000 2100000
+ * 1700000} of the same benchmark. "max error" is {@link #maxLogProbError()} in log10.
+ *
+ * <p><b>Quantisation</b> ({@link Quantisation}): bigram and trigram probabilities and back-off weights are stored as
+ * {@code bits}-bit codes into per-order tables of centres built by sorting each kind of value into bins of equal
+ * population capped in width ({@link Codebook}), or exactly as floats with {@link Quantisation#NONE}. Unigrams stay exact. A score
+ * sums one stored probability and at most {@code order() - 1} back-off weights, so its error is at most the sum of
+ * those values' errors; {@link #maxLogProbError()} is that bound, measured on the values of the file. When an
+ * order has no more distinct values than codes, its storage is lossless.
+ *
+ * <p><b>Loading</b> streams the text through one char buffer: words are looked up straight from it and numbers
+ * parsed from it (a correctly rounded fast path for up to 7 significant digits, {@link Float#parseFloat} otherwise),
+ * so no {@code String} is made per n-gram; keys are sorted once per order, which also finds repeated n-grams.
  *
  * <p>Hand-written because no maintained JVM library on Maven Central reads ARPA back-off models (BerkeleyLM has
  * been unmaintained since 2013), and the format is small.
@@ -49,12 +94,14 @@ public final class NgramLanguageModel {
 
     private static final double LN_10 = Math.log(10.0);
 
-    private static final int MAX_ORDER = 3;
+    static final int MAX_ORDER = 3;
 
-    private static final int BITS_PER_WORD = 21;
+    static final int BITS_PER_WORD = 21;
 
     /** Ids are {@code 0 .. MAX_WORDS - 1}; the last one is kept for unknown words when there is no {@code <unk>}. */
-    private static final int MAX_WORDS = 1 << BITS_PER_WORD;
+    static final int MAX_WORDS = 1 << BITS_PER_WORD;
+
+    private static final long WORD_MASK = MAX_WORDS - 1;
 
     private static final String SENTENCE_START = "<s>";
 
@@ -62,19 +109,49 @@ public final class NgramLanguageModel {
 
     private static final String UNKNOWN = "<unk>";
 
+    /**
+     * How bigram and trigram values are stored.
+     *
+     * @param bits bits per stored probability or back-off weight, 2 to 16; 0 for none: exact 32-bit floats
+     */
+    public record Quantisation(int bits) {
+
+        /** Exact storage, as 32-bit floats. */
+        public static final Quantisation NONE = new Quantisation(0);
+
+        /**
+         * What {@link #load(Path)} and {@link #read(InputStream, String)} use: 16-bit codes. On the shipped model
+         * their scores are within 0.00002 (log10) of the file's, against 0.026 for 8-bit codes, and on the tuning set
+         * the fused beam search makes the same errors as with exact values (36.1% WER at depth 12 and 46.8% at
+         * depth 6; 8-bit: 36.1% and 46.9%), for some 1.3 bytes more per n-gram than 8-bit codes on a large model
+         * (see the class's table):
+         * {@code DecodingBenchmark compare models/gearbox-en models/recipe/work/tune_synth} with
+         * {@code -Dlm.bits=16,0,8 -Ddepths=6,12}.
+         */
+        public static final Quantisation DEFAULT = new Quantisation(16);
+
+        public Quantisation {
+            if (bits != 0 && (bits < 2 || bits > 16)) {
+                throw new IllegalArgumentException("bits must be 0 (no quantisation) or 2 to 16, was " + bits);
+            }
+        }
+    }
+
     private final int order;
 
-    private final Map<String, Integer> ids;
-
-    /** The words, sorted, to tell whether a spelling so far can still become a word of the model. */
-    private final String[] sortedWords;
+    private final WordIndex words;
 
     private final float[] unigramLog10Probs;
 
     private final float[] unigramBackoffs;
 
-    /** Tables of the 2-grams and 3-grams: {@code tables[n - 2]} holds the n-grams. */
-    private final Table[] tables;
+    /** Per word id, the first of its bigrams; {@code bigramStarts[id + 1]} ends the run (one extra entry). */
+    private final int[] bigramStarts;
+
+    /** {@code levels[n - 2]} holds the n-grams, for n from 2 to {@link #order}. */
+    private final TrieLevel[] levels;
+
+    private final Quantisation quantisation;
 
     /** The id out-of-vocabulary words get: {@code <unk>}'s, or {@link #reservedId} when there is none. */
     private final int unknownId;
@@ -84,44 +161,75 @@ public final class NgramLanguageModel {
 
     private final int endId;
 
+    private final double maxLog10Error;
+
     private final State start;
 
-    private NgramLanguageModel(int order, Map<String, Integer> ids, float[] unigramLog10Probs,
-            float[] unigramBackoffs, Table[] tables) {
+    NgramLanguageModel(int order, WordIndex words, float[] unigramLog10Probs, float[] unigramBackoffs,
+            int[] bigramStarts, TrieLevel[] levels, Quantisation quantisation) {
         this.order = order;
-        this.ids = ids;
-        this.sortedWords = ids.keySet().stream().sorted().toArray(String[]::new);
+        this.words = words;
         this.unigramLog10Probs = unigramLog10Probs;
         this.unigramBackoffs = unigramBackoffs;
-        this.tables = tables;
-        this.reservedId = unigramLog10Probs.length;
-        this.unknownId = ids.getOrDefault(UNKNOWN, reservedId);
+        this.bigramStarts = bigramStarts;
+        this.levels = levels;
+        this.quantisation = quantisation;
+        this.reservedId = words.size();
+        int unk = words.id(UNKNOWN);
+        this.unknownId = unk >= 0 ? unk : reservedId;
         this.endId = idOf(SENTENCE_END);
+        this.maxLog10Error = maxLog10Error(levels, order);
         this.start = next(State.EMPTY, SENTENCE_START);
     }
 
     /**
-     * Reads an ARPA file, gzip-compressed or not (told apart by the gzip magic bytes, not by the file name).
+     * Reads an ARPA file, gzip-compressed or not (told apart by the gzip magic bytes, not by the file name), with
+     * {@link Quantisation#DEFAULT}.
      *
      * @throws IOException if the file cannot be read, or naming the file and line if it is not a valid ARPA model
      *                     of order 1 to 3
      */
     public static NgramLanguageModel load(Path path) throws IOException {
+        return load(path, Quantisation.DEFAULT);
+    }
+
+    /**
+     * Reads an ARPA file, gzip-compressed or not, storing its values as {@code quantisation} says.
+     *
+     * @throws IOException if the file cannot be read, or naming the file and line if it is not a valid ARPA model
+     *                     of order 1 to 3
+     */
+    public static NgramLanguageModel load(Path path, Quantisation quantisation) throws IOException {
         try (InputStream in = Files.newInputStream(path)) {
-            return read(in, path.toString());
+            return read(in, path.toString(), quantisation);
         }
     }
 
     /**
-     * Reads an ARPA model, gzip-compressed or not, from {@code in}, which is left open.
+     * Reads an ARPA model, gzip-compressed or not, from {@code in}, which is left open, with
+     * {@link Quantisation#DEFAULT}.
      *
      * @param name what error messages call the input, such as its file name
      * @throws IOException if the stream cannot be read, or naming {@code name} and the line if the input is not a
      *                     valid ARPA model of order 1 to 3
      */
     public static NgramLanguageModel read(InputStream in, String name) throws IOException {
+        return read(in, name, Quantisation.DEFAULT);
+    }
+
+    /**
+     * Reads an ARPA model, gzip-compressed or not, from {@code in}, which is left open, storing its values as
+     * {@code quantisation} says.
+     *
+     * @param name what error messages call the input, such as its file name
+     * @throws IOException if the stream cannot be read, or naming {@code name} and the line if the input is not a
+     *                     valid ARPA model of order 1 to 3
+     */
+    public static NgramLanguageModel read(InputStream in, String name, Quantisation quantisation)
+            throws IOException {
         Objects.requireNonNull(in, "in");
         Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(quantisation, "quantisation");
         InputStream buffered = new BufferedInputStream(new FilterInputStream(in) {
             @Override
             public void close() {
@@ -132,10 +240,9 @@ public final class NgramLanguageModel {
         int first = buffered.read();
         int second = buffered.read();
         buffered.reset();
-        InputStream text = first == 0x1f && second == 0x8b ? new GZIPInputStream(buffered, 1 << 16) : buffered;
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(text, StandardCharsets.UTF_8),
-                1 << 16)) {
-            return new Parser(reader, name).parse();
+        InputStream bytes = first == 0x1f && second == 0x8b ? new GZIPInputStream(buffered, 1 << 16) : buffered;
+        try (Reader reader = new InputStreamReader(bytes, StandardCharsets.UTF_8)) {
+            return new ArpaReader(reader, name, quantisation).read();
         }
     }
 
@@ -151,14 +258,27 @@ public final class NgramLanguageModel {
 
     /** Whether {@code word} is a unigram of the model; true for {@code <unk>} itself when the file lists it. */
     public boolean contains(String word) {
-        return ids.containsKey(word);
+        return words.id(word) >= 0;
     }
 
     /** Whether some word of the model starts with {@code prefix} (or is it). */
     public boolean startsSomeWord(String prefix) {
-        int at = Arrays.binarySearch(sortedWords, prefix);
-        int ceiling = at >= 0 ? at : -at - 1;
-        return ceiling < sortedWords.length && sortedWords[ceiling].startsWith(prefix);
+        return words.startsSomeWord(prefix);
+    }
+
+    /** How the model stores its bigram and trigram values. */
+    public Quantisation quantisation() {
+        return quantisation;
+    }
+
+    /**
+     * The most by which a score of {@link #logProb} or {@link #endLogProb} can differ from the exact ARPA score, in
+     * natural log: over the ways a score is made (a probability of order {@code k} plus the back-off weights of
+     * the contexts from order {@code k} up to {@code order() - 1}), the largest sum of the stored values' largest
+     * errors. 0 with {@link Quantisation#NONE} or when every order was stored losslessly.
+     */
+    public double maxLogProbError() {
+        return maxLog10Error * LN_10;
     }
 
     /** The state after {@code <s>}: the start of a sentence. */
@@ -188,8 +308,15 @@ public final class NgramLanguageModel {
         if (length == 0) {
             return State.EMPTY;
         }
-        long context = ((state.context << BITS_PER_WORD) | idOf(word)) & mask(length);
-        return new State(context, length);
+        int id = idOf(word);
+        long context = ((state.context << BITS_PER_WORD) | id) & mask(length);
+        int node = -1;
+        if (length == 2) {
+            int previous = (int) (state.context & WORD_MASK);
+            node = previous < reservedId ? levels[0].find(bigramStarts[previous], bigramStarts[previous + 1], id)
+                    : -1;
+        }
+        return new State(context, length, node);
     }
 
     /** Natural-log probability of {@code </s>} after {@code state}: of the sentence ending there. */
@@ -198,35 +325,50 @@ public final class NgramLanguageModel {
     }
 
     private int idOf(String word) {
-        Integer id = ids.get(word);
-        return id != null ? id : unknownId;
+        int id = words.id(word);
+        return id >= 0 ? id : unknownId;
     }
 
+    /** The back-off chain, specialised for orders up to 3: the state carries its bigram's record. */
     private double log10Prob(State state, int word) {
         if (word == reservedId) {
             return UNKNOWN_LOG10_PROB;
         }
         double backoff = 0.0;
-        for (int length = state.length; length > 0; length--) {
-            long context = state.context & mask(length);
-            Table table = tables[length - 1];
-            int index = table.find((context << BITS_PER_WORD) | word);
-            if (index >= 0) {
-                return backoff + table.log10Probs[index];
+        if (state.length == 2 && state.node >= 0) {
+            TrieLevel bigrams = levels[0];
+            TrieLevel trigrams = levels[1];
+            int found = trigrams.find(bigrams.pointer(state.node), bigrams.pointer(state.node + 1), word);
+            if (found >= 0) {
+                return backoff + trigrams.log10Prob(found);
             }
-            backoff += backoff(context, length);
+            backoff += bigrams.backoff(state.node);
+        }
+        if (state.length >= 1) {
+            int previous = (int) (state.context & WORD_MASK);
+            if (previous < reservedId) {
+                TrieLevel bigrams = levels[0];
+                int found = bigrams.find(bigramStarts[previous], bigramStarts[previous + 1], word);
+                if (found >= 0 && !bigrams.isAbsent(found)) {
+                    return backoff + bigrams.log10Prob(found);
+                }
+                backoff += unigramBackoffs[previous];
+            }
         }
         return backoff + unigramLog10Probs[word];
     }
 
-    /** The back-off weight of the context of {@code length} words packed in {@code context}; 0 if it is unseen. */
-    private double backoff(long context, int length) {
-        if (length == 1) {
-            return context < unigramBackoffs.length ? unigramBackoffs[(int) context] : 0.0;
+    private static double maxLog10Error(TrieLevel[] levels, int order) {
+        // a probability of order k plus the back-off weights of orders k .. order - 1; unigrams are exact
+        double max = 0;
+        for (int k = 1; k <= order; k++) {
+            double error = k == 1 ? 0 : levels[k - 2].probabilityCodes().maxError();
+            for (int j = Math.max(k, 2); j < order; j++) {
+                error += levels[j - 2].backoffCodes().maxError();
+            }
+            max = Math.max(max, error);
         }
-        Table table = tables[length - 2];
-        int index = table.find(context);
-        return index >= 0 ? table.backoffs[index] : 0.0;
+        return max;
     }
 
     private static long mask(int words) {
@@ -240,16 +382,23 @@ public final class NgramLanguageModel {
      */
     public static final class State {
 
-        private static final State EMPTY = new State(0L, 0);
+        private static final State EMPTY = new State(0L, 0, -1);
 
         /** The word ids, 21 bits each, the most recent word in the lowest bits. */
         private final long context;
 
         private final int length;
 
-        private State(long context, int length) {
+        /**
+         * The bigram record of a two-word context, or -1 when it is none; a function of the context, so it takes
+         * no part in equality.
+         */
+        private final int node;
+
+        private State(long context, int length, int node) {
             this.context = context;
             this.length = length;
+            this.node = node;
         }
 
         @Override
@@ -266,324 +415,12 @@ public final class NgramLanguageModel {
         public String toString() {
             StringBuilder text = new StringBuilder("State[");
             for (int i = length - 1; i >= 0; i--) {
-                text.append(context >>> (BITS_PER_WORD * i) & mask(1));
+                text.append(context >>> (BITS_PER_WORD * i) & WORD_MASK);
                 if (i > 0) {
                     text.append(' ');
                 }
             }
             return text.append(']').toString();
-        }
-    }
-
-    /** The n-grams of one order above 1, sorted by packed key. */
-    private static final class Table {
-
-        private static final Table EMPTY = new Table(new long[0], new float[0], new float[0]);
-
-        private final long[] keys;
-
-        private final float[] log10Probs;
-
-        /** Back-off weights, or null for the highest order. */
-        private final float[] backoffs;
-
-        private Table(long[] keys, float[] log10Probs, float[] backoffs) {
-            this.keys = keys;
-            this.log10Probs = log10Probs;
-            this.backoffs = backoffs;
-        }
-
-        int find(long key) {
-            return Arrays.binarySearch(keys, key);
-        }
-    }
-
-    /** Reads one ARPA text; single use. */
-    private static final class Parser {
-
-        private final BufferedReader reader;
-
-        private final String name;
-
-        private final String[] fields = new String[MAX_ORDER + 3];
-
-        private int lineNumber;
-
-        Parser(BufferedReader reader, String name) {
-            this.reader = reader;
-            this.name = name;
-        }
-
-        NgramLanguageModel parse() throws IOException {
-            String line = nextNonBlankLine();
-            if (line == null) {
-                throw new IOException(name + ": the file is empty");
-            }
-            while (!line.equals("\\data\\")) {
-                if (line.startsWith("\\")) {
-                    throw error("missing \\data\\ header before " + line);
-                }
-                line = nextNonBlankLine();
-                if (line == null) {
-                    throw error("missing \\data\\ header");
-                }
-            }
-            int[] counts = new int[MAX_ORDER + 1];
-            int order = 0;
-            while ((line = nextNonBlankLine()) != null && line.startsWith("ngram")) {
-                order = readCount(line, counts, order);
-            }
-            if (order == 0) {
-                throw error("no 'ngram N=count' lines after \\data\\");
-            }
-            if (counts[1] >= MAX_WORDS) {
-                throw error("a vocabulary of " + counts[1] + " words is over the limit of " + (MAX_WORDS - 1));
-            }
-
-            Map<String, Integer> ids = new HashMap<>(Math.max(16, (int) (counts[1] / 0.75f) + 1));
-            float[] unigramLog10Probs = new float[counts[1]];
-            float[] unigramBackoffs = new float[counts[1]];
-            Table[] tables = new Table[MAX_ORDER - 1];
-            Arrays.fill(tables, Table.EMPTY);
-            for (int n = 1; n <= order; n++) {
-                String header = "\\" + n + "-grams:";
-                if (line == null || !line.equals(header)) {
-                    throw error("expected " + header + (line == null ? " before the end of the file" : ", found "
-                            + line));
-                }
-                line = n == 1 ? readUnigrams(counts[1], ids, unigramLog10Probs, unigramBackoffs)
-                        : readNgrams(n, counts[n], n == order, ids, tables);
-            }
-            if (line == null || !line.equals("\\end\\")) {
-                throw error("expected \\end\\" + (line == null ? " before the end of the file" : ", found " + line));
-            }
-            return new NgramLanguageModel(order, ids, unigramLog10Probs, unigramBackoffs, tables);
-        }
-
-        /** Reads {@code ngram N=count} into {@code counts}; returns the highest order so far. */
-        private int readCount(String line, int[] counts, int order) throws IOException {
-            int equals = line.indexOf('=');
-            if (equals < 0) {
-                throw error("expected 'ngram N=count', found " + line);
-            }
-            int n;
-            long count;
-            try {
-                n = Integer.parseInt(line.substring("ngram".length(), equals).strip());
-                count = Long.parseLong(line.substring(equals + 1).strip());
-            }
-            catch (NumberFormatException ex) {
-                throw error("expected 'ngram N=count', found " + line);
-            }
-            if (n > MAX_ORDER) {
-                throw error("order " + n + " n-grams are not supported: at most " + MAX_ORDER + "-grams");
-            }
-            if (n != order + 1) {
-                throw error("expected the count of the " + (order + 1) + "-grams, found " + line);
-            }
-            if (count < 0 || count > Integer.MAX_VALUE - 8) {
-                throw error("count out of range: " + line);
-            }
-            counts[n] = (int) count;
-            return n;
-        }
-
-        /** Reads the 1-grams section; returns the line that follows it. */
-        private String readUnigrams(int count, Map<String, Integer> ids, float[] log10Probs, float[] backoffs)
-                throws IOException {
-            String line;
-            int read = 0;
-            while ((line = nextNonBlankLine()) != null && !line.startsWith("\\")) {
-                int length = split(line, 1);
-                if (read == count) {
-                    throw error("more 1-grams than the " + count + " declared in \\data\\");
-                }
-                String word = fields[1];
-                if (ids.putIfAbsent(word, read) != null) {
-                    throw error("repeated 1-gram " + word);
-                }
-                log10Probs[read] = number(fields[0]);
-                backoffs[read] = length == 3 ? number(fields[2]) : 0f;
-                read++;
-            }
-            checkCount(1, count, read);
-            return line;
-        }
-
-        /** Reads the {@code n}-grams section into {@code tables[n - 2]}; returns the line that follows it. */
-        private String readNgrams(int n, int count, boolean highest, Map<String, Integer> ids, Table[] tables)
-                throws IOException {
-            long[] keys = new long[Math.min(count, 1 << 16)];
-            float[] log10Probs = new float[keys.length];
-            float[] backoffs = highest ? null : new float[keys.length];
-            int[] lines = new int[keys.length];
-            String line;
-            int read = 0;
-            while ((line = nextNonBlankLine()) != null && !line.startsWith("\\")) {
-                int length = split(line, n);
-                if (read == count) {
-                    throw error("more " + n + "-grams than the " + count + " declared in \\data\\");
-                }
-                if (read == keys.length) {
-                    int capacity = (int) Math.min(count, 2L * keys.length);
-                    keys = Arrays.copyOf(keys, capacity);
-                    log10Probs = Arrays.copyOf(log10Probs, capacity);
-                    backoffs = highest ? null : Arrays.copyOf(backoffs, capacity);
-                    lines = Arrays.copyOf(lines, capacity);
-                }
-                long key = 0;
-                for (int i = 1; i <= n; i++) {
-                    Integer id = ids.get(fields[i]);
-                    if (id == null) {
-                        throw error("word " + fields[i] + " is not in the 1-grams");
-                    }
-                    key = (key << BITS_PER_WORD) | id;
-                }
-                keys[read] = key;
-                log10Probs[read] = number(fields[0]);
-                if (length == n + 2) {
-                    float backoff = number(fields[n + 1]);
-                    if (!highest) {
-                        backoffs[read] = backoff;
-                    }
-                }
-                lines[read] = lineNumber;
-                read++;
-            }
-            checkCount(n, count, read);
-            tables[n - 2] = sorted(n, keys, log10Probs, backoffs, lines, ids);
-            return line;
-        }
-
-        /** Sorts the entries by key (ARPA files are usually sorted already) and rejects repeated n-grams. */
-        private Table sorted(int n, long[] keys, float[] log10Probs, float[] backoffs, int[] lines,
-                Map<String, Integer> ids) throws IOException {
-            long[] sortedKeys = keys.clone();
-            Arrays.sort(sortedKeys);
-            for (int i = 1; i < sortedKeys.length; i++) {
-                if (sortedKeys[i] == sortedKeys[i - 1]) {
-                    int first = indexOf(keys, sortedKeys[i], 0);
-                    int second = indexOf(keys, sortedKeys[i], first + 1);
-                    lineNumber = lines[second];
-                    throw error("repeated " + n + "-gram " + words(keys[second], n, ids));
-                }
-            }
-            if (Arrays.equals(keys, sortedKeys)) {
-                return new Table(keys, log10Probs, backoffs);
-            }
-            float[] sortedLog10Probs = new float[keys.length];
-            float[] sortedBackoffs = backoffs == null ? null : new float[keys.length];
-            for (int i = 0; i < keys.length; i++) {
-                int position = Arrays.binarySearch(sortedKeys, keys[i]);
-                sortedLog10Probs[position] = log10Probs[i];
-                if (backoffs != null) {
-                    sortedBackoffs[position] = backoffs[i];
-                }
-            }
-            return new Table(sortedKeys, sortedLog10Probs, sortedBackoffs);
-        }
-
-        private static int indexOf(long[] keys, long key, int from) {
-            for (int i = from; i < keys.length; i++) {
-                if (keys[i] == key) {
-                    return i;
-                }
-            }
-            return -1;
-        }
-
-        private static String words(long key, int n, Map<String, Integer> ids) {
-            String[] byId = new String[ids.size()];
-            ids.forEach((word, id) -> byId[id] = word);
-            StringBuilder text = new StringBuilder();
-            for (int i = n - 1; i >= 0; i--) {
-                text.append(byId[(int) (key >>> (BITS_PER_WORD * i) & mask(1))]);
-                if (i > 0) {
-                    text.append(' ');
-                }
-            }
-            return text.toString();
-        }
-
-        private void checkCount(int n, int declared, int read) throws IOException {
-            if (read != declared) {
-                throw error("the " + n + "-grams section has " + read + " entries but \\data\\ declares "
-                        + declared);
-            }
-        }
-
-        /**
-         * Splits an entry of an {@code n}-grams section into {@link #fields}: the log10 probability, {@code n}
-         * words and an optional back-off weight. Returns the number of fields.
-         */
-        private int split(String line, int n) throws IOException {
-            int count = 0;
-            int length = line.length();
-            int i = 0;
-            while (i < length) {
-                while (i < length && isSpace(line.charAt(i))) {
-                    i++;
-                }
-                if (i == length) {
-                    break;
-                }
-                int start = i;
-                while (i < length && !isSpace(line.charAt(i))) {
-                    i++;
-                }
-                if (count == n + 2) {
-                    count++;
-                    break;
-                }
-                fields[count++] = line.substring(start, i);
-            }
-            if (count != n + 1 && count != n + 2) {
-                throw error("expected a log10 probability, " + n + (n == 1 ? " word" : " words")
-                        + " and an optional back-off weight, found: " + line);
-            }
-            return count;
-        }
-
-        private float number(String field) throws IOException {
-            if (field.equalsIgnoreCase("-inf") || field.equalsIgnoreCase("-infinity")) {
-                return Float.NEGATIVE_INFINITY;
-            }
-            for (int i = 0; i < field.length(); i++) {
-                char c = field.charAt(i);
-                if (!(c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E')) {
-                    throw error(field + " is not a number");
-                }
-            }
-            try {
-                return Float.parseFloat(field);
-            }
-            catch (NumberFormatException ex) {
-                throw error(field + " is not a number");
-            }
-        }
-
-        private static boolean isSpace(char c) {
-            return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\u000b';
-        }
-
-        /** The next line that is not blank, stripped, or null at the end of the input. */
-        private String nextNonBlankLine() throws IOException {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                lineNumber++;
-                if (lineNumber == 1 && !line.isEmpty() && line.charAt(0) == '\uFEFF') {
-                    line = line.substring(1);
-                }
-                String stripped = line.strip();
-                if (!stripped.isEmpty()) {
-                    return stripped;
-                }
-            }
-            return null;
-        }
-
-        private IOException error(String what) {
-            return new IOException(name + ":" + lineNumber + ": " + what);
         }
     }
 }

@@ -26,6 +26,10 @@
  * </ul>
  * {@link io.gearbox.asr.decoding.Segmenter} groups words into subtitle-sized segments.
  *
+ * <p>{@link io.gearbox.asr.decoding.NgramLanguageModel} is the word n-gram model the beam search fuses in
+ * ({@link io.gearbox.asr.decoding.LanguageModelFusion}): an ARPA file read into a bit-packed trie with quantised
+ * values (package-private {@code ArpaReader}, {@code WordIndex}, {@code TrieLevel}, {@code Codebook}).
+ *
  * <p>Decoders are immutable and thread-safe. Nothing in this package depends on Spring, Reactor or ONNX Runtime.
  */
 package io.gearbox.asr.decoding;

@@ -68,9 +68,12 @@ import io.gearbox.asr.support.WordErrors;
  * greedy decoding does not, with both transcripts (how {@code src/test/resources/lm-clips} was chosen).</li>
  * </ul>
  * System properties {@code beam.width}, {@code beam.max-tokens} and {@code beam.min-log-prob} change the beam
- * search's settings (the service's defaults otherwise); {@code depth} the exit {@code tune} uses, {@code depths}
- * (comma-separated) the exits {@code compare} measures; {@code lm.extra}, as {@code FILE,WEIGHT,BONUS}, a second
- * language model that {@code compare} measures beside the manifest's (another build, or the one it replaces).
+ * search's settings (the service's defaults otherwise); {@code lm.bits} (comma-separated, 0 for exact floats) how
+ * the language model stores its values ({@link NgramLanguageModel.Quantisation#DEFAULT} otherwise): the first is the
+ * one every mode uses, and {@code compare} adds a "beam + LM" row for each other; {@code depth} the exit
+ * {@code tune} uses, {@code depths} (comma-separated) the exits {@code compare} measures; {@code lm.extra}, as
+ * {@code FILE,WEIGHT,BONUS}, a second language model that {@code compare} measures beside the manifest's (another
+ * build, or the one it replaces).
  * A set is a folder of audio files with {@code transcripts.tsv} ({@code <file>\t<text>} lines, the file a path
  * relative to the folder); references are compared after {@link #normalise(String)}.
  */
@@ -96,7 +99,8 @@ public final class DecodingBenchmark {
                     + "| record MODEL SET... | fixes MODEL SET... | long MODEL MINUTES");
             System.exit(2);
         }
-        for (String property : List.of("beam.width", "beam.max-tokens", "beam.min-log-prob", "depths")) {
+        for (String property : List.of("beam.width", "beam.max-tokens", "beam.min-log-prob", "depths",
+                "lm.bits")) {
             if (args[0].equals("record") && System.getProperty(property) != null) {
                 throw new IllegalArgumentException("record measures every exit with the service's default decoder: "
                         + "drop -D" + property);
@@ -109,10 +113,19 @@ public final class DecodingBenchmark {
             throw new IllegalArgumentException(modelDir + " ships no language model");
         }
         Vocabulary vocabulary = Vocabulary.load(modelDir.resolve(manifest.vocabulary()), manifest.blankId());
-        long loadStart = System.nanoTime();
-        NgramLanguageModel ngram = NgramLanguageModel.load(modelDir.resolve(lm.file()));
-        System.out.printf(Locale.ROOT, "language model %s: %d words, order %d, read in %.1f s%n", lm.file(),
-                ngram.vocabularySize(), ngram.order(), (System.nanoTime() - loadStart) / 1e9);
+        Map<Integer, NgramLanguageModel> ngrams = new LinkedHashMap<>();
+        String defaultBits = "" + NgramLanguageModel.Quantisation.DEFAULT.bits();
+        for (double bits : numbers(System.getProperty("lm.bits", defaultBits))) {
+            long loadStart = System.nanoTime();
+            NgramLanguageModel variant = NgramLanguageModel.load(modelDir.resolve(lm.file()),
+                    new NgramLanguageModel.Quantisation((int) bits));
+            System.out.printf(Locale.ROOT, "language model %s: %d words, order %d, %s, scores within %.5f (log10) "
+                    + "of the file's, read in %.1f s%n", lm.file(), variant.vocabularySize(), variant.order(),
+                    bits == 0 ? "exact" : (int) bits + "-bit codes", variant.maxLogProbError() / Math.log(10),
+                    (System.nanoTime() - loadStart) / 1e9);
+            ngrams.put((int) bits, variant);
+        }
+        NgramLanguageModel ngram = ngrams.values().iterator().next();
         double frameSeconds = manifest.outputFrameSeconds();
         int width = Integer.getInteger("beam.width", BEAM);
         int maxTokens = Integer.getInteger("beam.max-tokens", MAX_TOKENS);
@@ -186,6 +199,13 @@ public final class DecodingBenchmark {
             decoders.put("greedy", new GreedyCtcDecoder(vocabulary, frameSeconds));
             decoders.put("beam", beam.apply(null));
             decoders.put(String.format(Locale.ROOT, "beam + LM (%.2f, %.2f)", lm.weight(), lm.wordBonus()), fused);
+            ngrams.forEach((bits, variant) -> {
+                if (variant != ngram) {
+                    decoders.put(String.format(Locale.ROOT, "beam + LM (%.2f, %.2f), %s", lm.weight(), lm.wordBonus(),
+                            bits == 0 ? "exact" : bits + "-bit"),
+                            beam.apply(new LanguageModelFusion(variant, lm.weight(), lm.wordBonus())));
+                }
+            });
             String extra = System.getProperty("lm.extra");
             if (extra != null) {
                 String[] parts = extra.split(",");
