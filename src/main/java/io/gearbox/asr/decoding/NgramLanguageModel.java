@@ -53,19 +53,20 @@ import java.util.zip.GZIPInputStream;
  *       -Dexec.mainClass=io.gearbox.asr.bench.LanguageModelBenchmark \
  *       -Dexec.args="measure models/gearbox-en models/recipe/work/tune_synth/transcripts.tsv"
  *
- *   model (1- / 2- / 3-grams)       storage   max error  heap (MB)  bytes/n-gram  load (s)  ns per scored word
- *   shipped                         before    0            7.6        26.5        0.22       463
- *   (31,016 / 216,805 / 40,117)     16-bit    0.00002      3.6        12.4        0.29       285
- *                                   8-bit     0.02554      2.7         9.5        0.30       255
- *                                   exact     0            5.8        20.0        0.18       278
- *   CMU en-us, lm-task/cmu.arpa     before    0           67.2        17.8        2.49      1163
- *   (71,698 / 2,044,666 / 1,668,190) 16-bit   0.00002     33.5         8.9        2.08       635
- *                                   8-bit     0.01997     28.8         7.6        1.75       383
- *                                   exact     0           45.6        12.0        1.21       384
- *   merged, lm-0.2-1e-8.arpa.gz     before    0           63.9        20.0        1.79       623
- *   (78,627 / 1,765,336 / 1,354,356) 16-bit   0.00008     29.8         9.3        2.57       410
- *   generated, synthetic-4m         before    0           80.3        20.7        7.41       655
- *   (75,000 / 2,100,000 / 1,700,000) 16-bit   0.00003     34.0         8.8        6.41       246
+ *   model (1- / 2- / 3-grams)         storage  max error  heap (MB)  bytes/n-gram  load (s)  ns per scored word
+ *   shipped                           before   0            7.6        26.5        0.24       345
+ *   (31,016 / 216,805 / 40,117)       16-bit   0.00002      3.7        12.8        0.32       209
+ *                                     8-bit    0.02554      2.9         9.9        0.31       231
+ *                                     exact    0            5.9        20.5        0.18       236
+ *   CMU en-us, lm-task/lm-cmu.arpa    before   0           67.2        17.8        2.36      1010
+ *   (71,698 / 2,044,666 / 1,668,190)  16-bit   0.00002     33.8         8.9        2.38       584
+ *                                     8-bit    0.01997     29.1         7.7        2.34       466
+ *                                     exact    0           45.8        12.1        1.72       656
+ *   merged, lm-0.2-1e-8.arpa.gz       before   0           63.8        19.9        2.07      1351
+ *   (78,627 / 1,765,336 / 1,354,356)  16-bit   0.00008     30.1         9.4        2.73       413
+ *                                     exact    0           37.7        11.8        1.85       426
+ *   generated, synthetic-4m           before   0           80.3        20.7        7.52       795
+ *   (75,000 / 2,100,000 / 1,700,000)  16-bit   0.00003     34.3         8.8        5.02       191
  * </pre>
  * The first two large models are under {@code models/recipe/work/lm-task/}; the generated one, whose n-grams are in
  * random order and so need sorting, is {@code generate models/recipe/work/lmjava/synthetic-4m.arpa.gz 75000 2100000
