@@ -89,8 +89,9 @@ class LongRecordingsEndToEndTests {
         names.forEach((name) -> reference.addAll(words(TEXTS.get(name))));
         double cut = wordErrorRate(reference, words(result.get("text").asText()));
         double separately = wordErrorRate(reference, words(String.join(" ", oneByOne)));
-        // in order: a transcript out of order, or recognised uncut, would be far worse than the sentences alone
-        assertThat(cut).isLessThanOrEqualTo(separately + 0.10);
+        // in order: a transcript out of order, or recognised uncut (70% or more on such recordings), would be far
+        // worse than the sentences alone; the margin allows for the cuts (about 80 words: a word is 1.25 points)
+        assertThat(cut).isLessThanOrEqualTo(separately + 0.15);
         double previousEnd = 0;
         for (JsonNode word : result.get("words")) {
             assertThat(word.get("start").asDouble()).isGreaterThanOrEqualTo(previousEnd - 1e-9);
