@@ -269,8 +269,7 @@ def run(a):
                 tl = torch.tensor([len(tokens[i]) for i in idx])
                 outputs, out_lengths = net(x, x_lengths, set(exits))
                 losses = train.ctc_losses(outputs, out_lengths, targets, tl)
-                inter = [losses[d] for d in exits if d != final]
-                loss = (1 - a.inter_weight) * losses[final] + (a.inter_weight * sum(inter) / len(inter) if inter else 0)
+                loss = train.intermediate_ctc_loss(losses, a.inter_weight)
                 opt.zero_grad()
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(net.parameters(), 5.0)

@@ -86,6 +86,13 @@ def ctc_losses(outputs, out_lengths, targets, target_lengths):
                           zero_infinity=True) / lp.shape[0] for d, lp in outputs.items()}
 
 
+def intermediate_ctc_loss(losses, inter_weight):
+    """(1 - w) * CTC(final exit) + w * the mean of the other exits' CTC losses; {depth: loss} in."""
+    final = max(losses)
+    inter = [losses[d] for d in losses if d != final]
+    return (1 - inter_weight) * losses[final] + (inter_weight * sum(inter) / len(inter) if inter else 0)
+
+
 def greedy_text(log_probs, length, sp):
     ids = log_probs[:length].argmax(-1).tolist()
     out, prev = [], None
@@ -217,8 +224,7 @@ def main():
             tl = torch.tensor([len(sub_tokens[i]) for i in idx])
             outputs, out_lengths = net(x.to(a.device), lengths.to(a.device), set(exits))
             losses = ctc_losses(outputs, out_lengths, targets.to(a.device), tl.to(a.device))
-            inter = [losses[d] for d in exits if d != final]
-            loss = (1 - a.inter_weight) * losses[final] + (a.inter_weight * sum(inter) / len(inter) if inter else 0)
+            loss = intermediate_ctc_loss(losses, a.inter_weight)
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(net.parameters(), 5.0)

@@ -28,22 +28,9 @@ class SpeechDetectorTests {
 
     private static final SpeechDetector PLAIN = new SpeechDetector(settings(0, 60_000), RATE, WINDOW);
 
-    private static float[] windows(String pattern) {
-        float[] p = new float[pattern.length()];
-        for (int i = 0; i < p.length; i++) {
-            char c = pattern.charAt(i);
-            p[i] = switch (c) {
-                case '#' -> 0.9f;
-                case '.' -> 0.1f;
-                case '~' -> 0.4f;
-                default -> (c - '0') / 10f;
-            };
-        }
-        return p;
-    }
 
     private static List<SpeechSpan> detect(SpeechDetector detector, String pattern) {
-        return detector.detect(windows(pattern), pattern.length() * WINDOW);
+        return detector.detect(Probabilities.windows(pattern), pattern.length() * WINDOW);
     }
 
     private static SpeechSpan span(int startWindow, int endWindow) {
@@ -105,7 +92,7 @@ class SpeechDetectorTests {
     @Test
     void aSpanOpenAtTheEndEndsWithTheRecording() {
         // 14 windows of probabilities for 135 samples: the last window is partial.
-        assertThat(PLAIN.detect(windows("......########"), 135)).containsExactly(new SpeechSpan(60, 135));
+        assertThat(PLAIN.detect(Probabilities.windows("......########"), 135)).containsExactly(new SpeechSpan(60, 135));
     }
 
     @Test
@@ -115,7 +102,7 @@ class SpeechDetectorTests {
 
     @Test
     void ignoresProbabilitiesPastTheEndOfTheRecording() {
-        assertThat(PLAIN.detect(windows("..........######"), 100)).isEmpty();
+        assertThat(PLAIN.detect(Probabilities.windows("..........######"), 100)).isEmpty();
     }
 
     @Test

@@ -28,19 +28,6 @@ class SpeechTrackerTests {
                 Duration.ofMillis(10), Duration.ofMillis(maxSegmentMillis)), RATE, WINDOW);
     }
 
-    private static float[] windows(String pattern) {
-        float[] p = new float[pattern.length()];
-        for (int i = 0; i < p.length; i++) {
-            char c = pattern.charAt(i);
-            p[i] = switch (c) {
-                case '#' -> 0.9f;
-                case '.' -> 0.1f;
-                case '~' -> 0.4f;
-                default -> (c - '0') / 10f;
-            };
-        }
-        return p;
-    }
 
     /** Spans from the events, checking that every span starts before it ends and none is reported twice. */
     private static List<SpeechSpan> spans(List<SpeechEvent> events) {
@@ -91,33 +78,33 @@ class SpeechTrackerTests {
     void reportsAStartOnceTheSpanHasLastedMinSpeech() {
         SpeechDetector.Tracker tracker = detector(60_000).tracker();
 
-        assertThat(tracker.accept(windows("..###"))).isEmpty();
-        assertThat(tracker.accept(windows("#"))).containsExactly(new SpeechEvent.Started(10));
-        assertThat(tracker.accept(windows("##"))).isEmpty();
+        assertThat(tracker.accept(Probabilities.windows("..###"))).isEmpty();
+        assertThat(tracker.accept(Probabilities.windows("#"))).containsExactly(new SpeechEvent.Started(10));
+        assertThat(tracker.accept(Probabilities.windows("##"))).isEmpty();
     }
 
     @Test
     void waitsForAPendingPauseBeforeReportingAStart() {
         SpeechDetector.Tracker tracker = detector(60_000).tracker();
 
-        assertThat(tracker.accept(windows("..###.."))).isEmpty();
-        assertThat(tracker.accept(windows("#"))).containsExactly(new SpeechEvent.Started(10));
+        assertThat(tracker.accept(Probabilities.windows("..###.."))).isEmpty();
+        assertThat(tracker.accept(Probabilities.windows("#"))).containsExactly(new SpeechEvent.Started(10));
     }
 
     @Test
     void reportsAnEndOnceThePauseHasLastedMinSilence() {
         SpeechDetector.Tracker tracker = detector(60_000).tracker();
-        tracker.accept(windows("..######"));
+        tracker.accept(Probabilities.windows("..######"));
 
-        assertThat(tracker.accept(windows(".."))).isEmpty();
-        assertThat(tracker.accept(windows("."))).containsExactly(new SpeechEvent.Ended(new SpeechSpan(10, 90)));
+        assertThat(tracker.accept(Probabilities.windows(".."))).isEmpty();
+        assertThat(tracker.accept(Probabilities.windows("."))).containsExactly(new SpeechEvent.Ended(new SpeechSpan(10, 90)));
         assertThat(tracker.finish(110)).isEmpty();
     }
 
     @Test
     void finishingEndsAnOpenSpanWithTheRecording() {
         SpeechDetector.Tracker tracker = detector(60_000).tracker();
-        tracker.accept(windows("...#####"));
+        tracker.accept(Probabilities.windows("...#####"));
 
         assertThat(tracker.finish(75)).containsExactly(new SpeechEvent.Ended(new SpeechSpan(20, 75)));
         assertThatIllegalStateException().isThrownBy(() -> tracker.accept(new float[1]));
@@ -127,14 +114,14 @@ class SpeechTrackerTests {
     void dropsAShortBurstWithoutReportingIt() {
         SpeechDetector.Tracker tracker = detector(60_000).tracker();
 
-        assertThat(tracker.accept(windows("..###......"))).isEmpty();
+        assertThat(tracker.accept(Probabilities.windows("..###......"))).isEmpty();
         assertThat(tracker.finish(110)).isEmpty();
     }
 
     @Test
     void cutsASpanThatWouldExceedMaxSegmentAtItsLowestHeardWindow() {
         SpeechDetector.Tracker tracker = detector(100).tracker();
-        List<SpeechEvent> events = new ArrayList<>(tracker.accept(windows("..9999699999999999999999999....")));
+        List<SpeechEvent> events = new ArrayList<>(tracker.accept(Probabilities.windows("..9999699999999999999999999....")));
         events.addAll(tracker.finish(310));
 
         List<SpeechSpan> spans = spans(events);
@@ -158,7 +145,7 @@ class SpeechTrackerTests {
 
     @Test
     void theDefaultsCanBeTracked() {
-        assertThat(new SpeechDetector(VadSettings.defaults(), 16_000, 512).tracker().windows()).isZero();
+        assertThat(new SpeechDetector(VadSettings.defaults(), 16_000, 512).tracker().Probabilities.windows()).isZero();
     }
 
 }
