@@ -145,7 +145,7 @@ class SpeechTrackerTests {
 
     @Test
     void theDefaultsCanBeTracked() {
-        assertThat(new SpeechDetector(VadSettings.defaults(), 16_000, 512).tracker().Probabilities.windows()).isZero();
+        assertThat(new SpeechDetector(VadSettings.defaults(), 16_000, 512).tracker().windows()).isZero();
     }
 
 }
