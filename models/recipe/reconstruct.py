@@ -198,7 +198,7 @@ def main():
     net, manifest = load_exported(a.model)
     print(json.dumps({"config": net.config, "parameters": sum(t.numel() for t in net.parameters())}))
     if a.checkpoint:
-        import continuous
+        import train_continuous as continuous
         torch.save({"config": net.config, "state": net.state_dict(), "step": 0, "cycle": 0, "train_seconds": 0.0,
                     "audio_seconds": 0.0, "base": continuous.base_totals(manifest),
                     "exit_layers": {str(d): ids for d, ids in exit_layers(manifest).items()},

@@ -1,11 +1,12 @@
-"""The ship step: turns a checkpoint of continuous training (continuous.py) into a candidate model folder, measures
-it as the recipe measures the shipped model, and replaces models/gearbox-en only when the candidate is better.
+"""The ship step: turns a checkpoint of continuous training (train_continuous.py) into a candidate model folder,
+measures it as the recipe measures the shipped model, and replaces models/gearbox-en only when the candidate is
+better.
 
     python3 models/recipe/ship.py [--checkpoint PATH] [--run-dir DIR] [--out DIR] [--dry-run]
     python3 models/recipe/ship.py card       rewrite the model card's generated section from the shipped manifest
 
 Steps:
-1. The checkpoint: `--checkpoint`, or else the latest cycle end that continuous.py kept (RUN_DIR/cycle-NNN.pt: the
+1. The checkpoint: `--checkpoint`, or else the latest cycle end that train_continuous.py kept (RUN_DIR/cycle-NNN.pt: the
    learning rate at its floor, a settled model). RUN_DIR defaults to work/continuous.
 2. Export into the candidate folder (`--out`, default RUN_DIR/candidate-NNNNNN by step) with export.py, keeping the
    shipped exits' layers (the manifest's `layers` per exit; `--selection FILE` takes layers.py's selection.json
@@ -38,12 +39,12 @@ import textwrap
 
 import torch
 
-import continuous
 import evaluate
 import export
 import model as M
 import reconstruct
 import train
+import train_continuous as continuous
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.normpath(os.path.join(HERE, "..", ".."))
@@ -193,7 +194,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("mode", nargs="?", choices=("ship", "card"), default="ship")
     p.add_argument("--work", default=os.path.join(HERE, "work"))
-    p.add_argument("--run-dir", default=None, help="continuous.py's folder (default WORK/continuous)")
+    p.add_argument("--run-dir", default=None, help="train_continuous.py's folder (default WORK/continuous)")
     p.add_argument("--checkpoint", default=None, help="default: the latest RUN_DIR/cycle-NNN.pt")
     p.add_argument("--model", default=os.path.join(HERE, "..", "gearbox-en"), help="the shipped folder")
     p.add_argument("--out", default=None, help="the candidate folder (default RUN_DIR/candidate-<step>)")

@@ -1,5 +1,5 @@
 """Tests of continuous training's foundations: reading an exported folder back into the encoder (reconstruct.py),
-resuming from a checkpoint exactly where an unbroken run would be (continuous.py), and its learning-rate schedule.
+resuming from a checkpoint exactly where an unbroken run would be (train_continuous.py), and its learning-rate schedule.
 Each test exports a tiny model of its own (a few seconds in all).
 
     /usr/bin/python3 -m unittest discover -s models/recipe/tests -v
@@ -17,7 +17,7 @@ import torch
 
 RECIPE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, RECIPE)
-import continuous  # noqa: E402
+import train_continuous as continuous  # noqa: E402
 import export  # noqa: E402
 import model as M  # noqa: E402
 import reconstruct  # noqa: E402

@@ -2,7 +2,7 @@
 have training compute only in the background.
 
     models/recipe/continue.sh [options]          the same at nice 19 on one thread (the usual way to run it)
-    /usr/bin/python3 models/recipe/continuous.py [--run-dir DIR] [--max-steps N] [--max-minutes M] ...
+    /usr/bin/python3 models/recipe/train_continuous.py [--run-dir DIR] [--max-steps N] [--max-minutes M] ...
 
 Where it starts. RUN_DIR/continuous.pt (default RUN_DIR: models/recipe/work/continuous) when it exists: weights,
 AdamW's state, the step (which fixes the position in the learning-rate schedule), the position in the current pass
