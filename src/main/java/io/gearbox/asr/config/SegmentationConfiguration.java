@@ -1,5 +1,7 @@
 package io.gearbox.asr.config;
 
+import java.nio.file.Files;
+
 import io.gearbox.asr.inference.AcousticModel;
 import io.gearbox.asr.inference.SileroVad;
 import io.gearbox.asr.recognition.LongFormCutter;
@@ -30,6 +32,9 @@ class SegmentationConfiguration {
             throw new IllegalStateException("The voice activity detector runs at " + SileroVad.SAMPLE_RATE
                     + " Hz and model " + model.manifest().name() + " at " + rate
                     + " Hz: set asr.segmentation.enabled=false to recognise every recording whole");
+        }
+        if (!Files.isRegularFile(segmentation.vadModel())) {
+            throw new VoiceActivityModelNotFoundException(segmentation.vadModel());
         }
         // One thread: a window is 512 samples, too little work to share out, and the workers run in parallel.
         return SileroVad.open(segmentation.vadModel(), 1);
