@@ -28,6 +28,48 @@ public interface LongFormCutter {
      */
     List<SpeechSpan> speech(float[] samples);
 
+    /**
+     * Finds the speech in a recording a piece at a time, so that the search runs as several short tasks on the
+     * workers rather than one long one. By default in one piece, {@link #speech}.
+     * @param samples mono samples at the model's sample rate
+     * @return the search, nothing run yet
+     */
+    default Analysis analyse(float[] samples) {
+        return new Analysis() {
+
+            private List<SpeechSpan> spans;
+
+            @Override
+            public boolean advance() {
+                this.spans = speech(samples);
+                return true;
+            }
+
+            @Override
+            public List<SpeechSpan> spans() {
+                if (this.spans == null) {
+                    throw new IllegalStateException("advance() until it answers true first");
+                }
+                return this.spans;
+            }
+
+        };
+    }
+
+    /** The search for one recording's speech, run a piece at a time; one piece at a time. */
+    interface Analysis {
+
+        /**
+         * Searches the next piece of the recording. Blocks; called on a recognition worker.
+         * @return whether the whole recording has been searched and {@link #spans()} is ready
+         */
+        boolean advance();
+
+        /** @return the spans of speech, as {@link LongFormCutter#speech} gives them, once {@link #advance()} is done */
+        List<SpeechSpan> spans();
+
+    }
+
     /** @return a cutter that never cuts: every recording is recognised whole */
     static LongFormCutter never() {
         return new LongFormCutter() {

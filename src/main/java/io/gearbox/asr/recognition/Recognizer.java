@@ -37,7 +37,7 @@ import reactor.core.scheduler.Scheduler;
  * the chosen exit, CTC-decode.
  *
  * <p>A recording that the {@link LongFormCutter} cuts (one longer than its threshold) is recognised span by span
- * instead: its spans of speech are separate utterances, each scheduled on the workers as its own task, each at the
+ * instead: its speech is searched a piece per task, and its spans of speech are separate utterances, each scheduled on the workers as its own task, each at the
  * gear chosen when a worker picks it up, each reported as its own {@link RecognitionSample}; the transcript is
  * stitched back with every time in the whole recording's time. The recording keeps one place in the admission
  * queue from admission to its last span. A long recording with no speech gives an empty transcript without running
@@ -136,7 +136,8 @@ public final class Recognizer {
             this.listeners.forEach((listener) -> notify(listener, RecognitionListener::onAdmitted));
             return Mono.fromCallable(() -> begin(request, permit, admittedAt))
                 .subscribeOn(this.scheduler)
-                .flatMap((begun) -> (begun.cut() == null) ? Mono.just(begun.whole()) : recognizeSpans(begun.cut()))
+                .flatMap((begun) -> (begun.search() == null) ? Mono.just(begun.whole())
+                        : search(begun.search()).flatMap(this::recognizeSpans))
                 .doFinally((signal) -> permit.release()); // also when cancelled before it started
         });
     }
@@ -194,9 +195,10 @@ public final class Recognizer {
     }
 
     /**
-     * The first step on a worker: decode the upload, and either recognise it whole or, when it is long, find its
-     * speech for {@link #recognizeSpans}. Reports the sample of a recording recognised whole, or of one that failed
-     * here, and then frees its place in the queue; a recording handed on keeps its place until its last span.
+     * The first step on a worker: decode the upload, and either recognise it whole or, when it is long, search the
+     * first piece of it for speech ({@link #search} does the rest, {@link #recognizeSpans} then the spans). Reports
+     * the sample of a recording recognised whole, found silent here, or failed here, and then frees its place in the
+     * queue; a recording handed on keeps its place until its last span.
      */
     private Begun begin(RecognitionRequest request, AdmissionQueue.Permit permit, long admittedAt) {
         permit.start();
@@ -226,14 +228,16 @@ public final class Recognizer {
                         Duration.ofNanos(startedAt - admittedAt),
                         Duration.ofNanos(this.nanoClock.getAsLong() - startedAt)), null);
             }
-            List<SpeechSpan> spans = this.cutter.speech(audio.samples());
+            LongFormCutter.Analysis analysis = this.cutter.analyse(audio.samples());
+            boolean searched = analysis.advance();
             tally.outcome = Outcome.SUCCESS;
-            handedOn = !spans.isEmpty();
             long preparedNanos = this.nanoClock.getAsLong() - startedAt;
-            if (spans.isEmpty()) {
+            if (searched && analysis.spans().isEmpty()) {
                 return new Begun(silence(request, tally.audioSeconds, startedAt - admittedAt, preparedNanos), null);
             }
-            return new Begun(null, new Cut(request, audio, spans, startedAt - admittedAt, preparedNanos));
+            handedOn = true;
+            return new Begun(null, new Search(request, audio, analysis, searched, startedAt - admittedAt,
+                    preparedNanos));
         }
         catch (AudioException ex) {
             tally.outcome = Outcome.INVALID_AUDIO;
@@ -251,6 +255,31 @@ public final class Recognizer {
     }
 
     /**
+     * Finishes the search for a long recording's speech, a piece per task on the workers (other requests' tasks run
+     * between the pieces), adding each piece's time to the recording's preparation.
+     */
+    private Mono<Cut> search(Search search) {
+        if (search.searched()) {
+            return Mono.just(new Cut(search.request(), search.audio(), search.analysis().spans(),
+                    search.queueWaitNanos(), search.preparedNanos()));
+        }
+        return Mono.fromCallable(() -> {
+            long from = this.nanoClock.getAsLong();
+            try {
+                boolean searched = search.analysis().advance();
+                return search.advanced(searched, this.nanoClock.getAsLong() - from);
+            }
+            catch (RuntimeException ex) {
+                Tally tally = new Tally();
+                tally.audioSeconds = search.audio().durationSeconds();
+                report(tally.sample(search.request(), search.queueWaitNanos(),
+                        search.preparedNanos() + this.nanoClock.getAsLong() - from));
+                throw ex;
+            }
+        }).subscribeOn(this.scheduler).flatMap(this::search);
+    }
+
+    /**
      * Recognises a long recording's spans of speech one after the other, each as its own task on the workers, so
      * that other requests' tasks run between them and the recording never holds a worker for more than one span.
      * Every span is an utterance to the listeners: an arrival, a gear chosen when a worker picks it up, a sample.
@@ -258,6 +287,13 @@ public final class Recognizer {
      * proportion to their audio.
      */
     private Mono<Recognition> recognizeSpans(Cut cut) {
+        if (cut.spans().isEmpty()) {
+            Tally tally = new Tally();
+            tally.audioSeconds = cut.audio().durationSeconds();
+            tally.outcome = Outcome.SUCCESS;
+            report(tally.sample(cut.request(), cut.queueWaitNanos(), cut.preparedNanos()));
+            return Mono.just(silence(cut.request(), tally.audioSeconds, cut.queueWaitNanos(), cut.preparedNanos()));
+        }
         int rate = this.model.manifest().sampleRate();
         long speechSamples = cut.spans().stream().mapToLong(SpeechSpan::length).sum();
         return Flux.range(0, cut.spans().size())
@@ -415,8 +451,24 @@ public final class Recognizer {
         this.listeners.forEach((listener) -> notifySample(listener, sample));
     }
 
-    /** What {@link #begin} hands on: a recording recognised whole, or one to recognise span by span. */
-    private record Begun(Recognition whole, Cut cut) {
+    /** What {@link #begin} hands on: a recording recognised whole, or one whose speech is being found. */
+    private record Begun(Recognition whole, Search search) {
+    }
+
+    /**
+     * A long recording whose speech is being found, a piece at a time.
+     * @param searched whether the whole recording has been searched
+     * @param queueWaitNanos how long the upload waited for its first worker
+     * @param preparedNanos the time spent so far decoding it and searching it
+     */
+    private record Search(RecognitionRequest request, PcmAudio audio, LongFormCutter.Analysis analysis,
+            boolean searched, long queueWaitNanos, long preparedNanos) {
+
+        Search advanced(boolean searched, long nanos) {
+            return new Search(this.request, this.audio, this.analysis, searched, this.queueWaitNanos,
+                    this.preparedNanos + nanos);
+        }
+
     }
 
     /**

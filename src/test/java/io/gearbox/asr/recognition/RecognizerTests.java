@@ -389,6 +389,92 @@ class RecognizerTests {
         assertThat(decodedFrames.subList(1, 4)).containsOnly(spanFrames);
     }
 
+    @Test
+    void theSearchForALongRecordingsSpeechYieldsTheWorkerBetweenItsPieces() throws InterruptedException {
+        // one worker: the search's second piece queues behind the short request sent during its first
+        this.scheduler.dispose();
+        this.scheduler = Schedulers.newBoundedElastic(1, 16, "asr-test");
+        CountDownLatch searching = new CountDownLatch(1);
+        CountDownLatch shortSent = new CountDownLatch(1);
+        List<String> events = new CopyOnWriteArrayList<>();
+        LongFormCutter cutter = new LongFormCutter() {
+
+            @Override
+            public boolean cuts(double audioSeconds) {
+                return audioSeconds > 4.0;
+            }
+
+            @Override
+            public List<SpeechSpan> speech(float[] samples) {
+                throw new AssertionError("searched in pieces");
+            }
+
+            @Override
+            public Analysis analyse(float[] samples) {
+                return new Analysis() {
+
+                    private int pieces;
+
+                    @Override
+                    public boolean advance() {
+                        this.pieces++;
+                        if (this.pieces == 1) {
+                            searching.countDown();
+                            await(shortSent);
+                        }
+                        events.add("piece " + this.pieces);
+                        return this.pieces == 3;
+                    }
+
+                    @Override
+                    public List<SpeechSpan> spans() {
+                        return List.of(span(1.0, 3.0));
+                    }
+
+                };
+            }
+
+        };
+        List<Integer> frames = new CopyOnWriteArrayList<>();
+        CtcDecoder decoder = oneWord(frames);
+        CtcDecoder noting = new CtcDecoder() {
+
+            @Override
+            public Transcript decode(float[][] logProbs, int length) {
+                events.add("decode " + length);
+                return decoder.decode(logProbs, length);
+            }
+
+            @Override
+            public Settings settings() {
+                return decoder.settings();
+            }
+
+        };
+        Recognizer recognizer = recognizer(DepthSelector.deepest(), new AdmissionQueue(1, 4, Duration.ofSeconds(1)),
+                System::nanoTime, cutter, noting);
+
+        Mono<Recognition> longOne = recognizer
+            .recognize(RecognitionRequest.of(TestAudio.toneWav(8.0, 16000, 440), null, DepthRequest.auto()))
+            .cache();
+        longOne.subscribe();
+        assertThat(searching.await(30, TimeUnit.SECONDS)).isTrue();
+        Mono<Recognition> shortOne = recognizer
+            .recognize(RecognitionRequest.of(TestAudio.toneWav(0.5, 16000, 440), null, DepthRequest.auto()))
+            .cache();
+        shortOne.subscribe();
+        shortSent.countDown();
+
+        assertThat(longOne.block(TIMEOUT).words()).extracting(Word::start).containsExactly(1.1);
+        assertThat(shortOne.block(TIMEOUT)).isNotNull();
+        assertThat(events).hasSize(5);
+        assertThat(events.subList(0, 1)).containsExactly("piece 1");
+        assertThat(events.get(1)).startsWith("decode "); // the short request, between the search's pieces
+        assertThat(events.subList(2, 4)).containsExactly("piece 2", "piece 3");
+        assertThat(events.get(4)).startsWith("decode ");
+        assertThat(this.samples).hasSize(2); // the short request and the one span
+    }
+
     private static SpeechSpan span(double startSeconds, double endSeconds) {
         return new SpeechSpan((int) Math.round(startSeconds * 16000), (int) Math.round(endSeconds * 16000));
     }

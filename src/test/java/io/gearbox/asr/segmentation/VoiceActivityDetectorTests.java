@@ -124,6 +124,23 @@ class VoiceActivityDetectorTests {
     }
 
     @Test
+    void searchedInPiecesARecordingGivesTheSameSpansAsInOne() {
+        float[] samples = joined().samplesWithBackground(0.003, 12);
+        VoiceActivityDetector detector = new VoiceActivityDetector(model, VadSettings.defaults());
+        List<SpeechSpan> whole = detector.speech(samples);
+
+        for (int piece : new int[] { 1000, 16_000, 100_000, samples.length }) {
+            VoiceActivityDetector.Analysis analysis = detector.analyse(samples);
+            int pieces = 1;
+            while (!analysis.advance(piece)) {
+                pieces++;
+            }
+            assertThat(pieces).isEqualTo((samples.length + piece - 1) / piece);
+            assertThat(analysis.spans()).as("in pieces of %d samples", piece).isEqualTo(whole);
+        }
+    }
+
+    @Test
     void cutsSpeechLongerThanMaxSegment() {
         JoinedSpeech joined = joined();
         VadSettings d = VadSettings.defaults();
