@@ -144,25 +144,18 @@ final class WordIndex {
             return false;
         }
         int id = sorted[low];
-        int start = offsets[id];
-        if (offsets[id + 1] - start < prefix.length()) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length(); i++) {
-            if (chars[start + i] != prefix.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
+        return offsets[id + 1] - offsets[id] >= prefix.length() && startsWith(id, prefix);
     }
 
     private boolean equals(int id, String word) {
+        return offsets[id + 1] - offsets[id] == word.length() && startsWith(id, word);
+    }
+
+    /** Whether word {@code id}, at least as long as {@code prefix}, begins with it. */
+    private boolean startsWith(int id, String prefix) {
         int start = offsets[id];
-        if (offsets[id + 1] - start != word.length()) {
-            return false;
-        }
-        for (int i = 0; i < word.length(); i++) {
-            if (chars[start + i] != word.charAt(i)) {
+        for (int i = 0; i < prefix.length(); i++) {
+            if (chars[start + i] != prefix.charAt(i)) {
                 return false;
             }
         }
