@@ -143,6 +143,69 @@ public final class Recognizer {
     }
 
     /**
+     * Transcribes audio that is already mono samples at the model's rate: an utterance of a live stream, or a
+     * window of one for an interim result. It is admitted, scheduled on the workers, given its gear and reported to
+     * the listeners as an utterance exactly as {@link #recognize} does for an upload, so streams count in the
+     * service's load; it is never cut at speech pauses (the stream's endpointing has already cut it).
+     * @param samples mono samples at {@link ModelManifest#sampleRate()}; not copied, not to be changed afterwards
+     * @param depth the depth asked for
+     * @param urgency whether the service may turn it away under load
+     * @return the transcript with times from the start of {@code samples}, produced on the recognition scheduler;
+     * {@link OverloadedException} when an {@link Urgency#OPTIONAL optional} one finds the queue full or waited too
+     * long for a worker, {@link UnknownDepthException} for a pinned depth the model lacks
+     */
+    public Mono<Utterance> recognizeSamples(float[] samples, DepthRequest depth, Urgency urgency) {
+        return Mono.defer(() -> {
+            checkDepth(depth);
+            AdmissionQueue.Permit permit;
+            if (urgency == Urgency.REQUIRED) {
+                permit = this.admission.admitRegardless();
+            }
+            else {
+                try {
+                    permit = this.admission.admit();
+                }
+                catch (OverloadedException ex) {
+                    this.listeners.forEach((listener) -> notify(listener, RecognitionListener::onRejected));
+                    return Mono.error(ex);
+                }
+            }
+            long admittedAt = this.nanoClock.getAsLong();
+            this.listeners.forEach((listener) -> notify(listener, RecognitionListener::onAdmitted));
+            RecognitionRequest request = new RecognitionRequest(new byte[0], null, depth, 0);
+            return Mono.fromCallable(() -> recognizeSamples(samples, request, urgency, permit, admittedAt))
+                .subscribeOn(this.scheduler)
+                .doFinally((signal) -> permit.release());
+        });
+    }
+
+    private Utterance recognizeSamples(float[] samples, RecognitionRequest request, Urgency urgency,
+            AdmissionQueue.Permit permit, long admittedAt) {
+        permit.start();
+        long startedAt = this.nanoClock.getAsLong();
+        Tally tally = new Tally();
+        tally.audioSeconds = (double) samples.length / this.model.manifest().sampleRate();
+        try {
+            OverloadedException expired = (urgency == Urgency.OPTIONAL)
+                    ? this.admission.expired(startedAt - admittedAt) : null;
+            if (expired != null) {
+                tally.outcome = Outcome.EXPIRED;
+                tally.audioSeconds = 0;
+                throw expired;
+            }
+            Gear gear = gearFor(request, tally.audioSeconds);
+            Transcript transcript = transcribe(samples, gear, tally);
+            tally.outcome = Outcome.SUCCESS;
+            return new Utterance(gear, transcript, Duration.ofNanos(startedAt - admittedAt),
+                    Duration.ofNanos(this.nanoClock.getAsLong() - startedAt));
+        }
+        finally {
+            permit.release();
+            report(tally.sample(request, startedAt - admittedAt, this.nanoClock.getAsLong() - startedAt));
+        }
+    }
+
+    /**
      * Fails fast for a request that {@link #recognize} would turn away anyway, so that callers can check before
      * reading a large upload: a pinned depth the model lacks, or a full admission queue. Passing this check does
      * not reserve a place; {@link #recognize} admits for real.
@@ -156,6 +219,15 @@ public final class Recognizer {
             this.listeners.forEach((listener) -> notify(listener, RecognitionListener::onRejected));
             throw this.admission.overloaded();
         }
+    }
+
+    /**
+     * Fails fast for a pinned depth the model lacks, without looking at the load.
+     * @param depth the depth asked for
+     * @throws UnknownDepthException if a pinned depth has no open exit
+     */
+    public void rejectEarlyDepth(DepthRequest depth) {
+        checkDepth(depth);
     }
 
     /** @return the manifest of the model being served */
