@@ -2,12 +2,14 @@ package io.gearbox.asr.e2e;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.gearbox.asr.server.TlsListener;
 import io.gearbox.asr.support.JoinedSpeech;
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.client.HttpClient;
 import tools.jackson.databind.JsonNode;
@@ -25,8 +28,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.MultipartBodyBuilder;
@@ -36,6 +41,10 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
+import org.springframework.web.reactive.socket.WebSocketHandler;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,7 +53,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * against the shipped model on a random port with the TLS listener on as well: streamed transcriptions
  * ({@code stream=true}) of a committed clip and of a long recording cut into spans, {@code models.retrieve}, and the
  * same stream over TLS trusting a certificate made for the test. The event-stream body itself, and the TLS port's
- * routes, are also checked without Node.
+ * routes (HTTP and WebSocket), are also checked without Node.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = { "asr.model.path=" + ShippedModelEndToEndTests.MODEL, "asr.limits.max-audio-duration=90s",
@@ -200,6 +209,24 @@ class OpenAiClientEndToEndTests {
     }
 
     @Test
+    void theTlsListenerServesWebSocketRoutes() {
+        Http11SslContextSpec trusting = Http11SslContextSpec.forClient()
+            .configure((builder) -> builder.trustManager(certificate().certificate().toFile()));
+        ReactorNettyWebSocketClient client = new ReactorNettyWebSocketClient(
+                HttpClient.create().secure((spec) -> spec.sslContext(trusting)));
+        AtomicReference<String> answer = new AtomicReference<>();
+
+        client.execute(URI.create("wss://localhost:" + this.tls.port() + EchoRoute.PATH),
+                (session) -> session.send(Mono.just(session.textMessage("hello")))
+                    .thenMany(session.receive().take(1).map(WebSocketMessage::getPayloadAsText))
+                    .doOnNext(answer::set)
+                    .then())
+            .block(Duration.ofSeconds(30));
+
+        assertThat(answer.get()).isEqualTo("echo: hello");
+    }
+
+    @Test
     void theEventStreamBodyHasADeltaThenDoneAndAnUndecodableUploadIsAProblem() throws IOException {
         MultipartBodyBuilder form = form(CLIP);
         form.part("stream", "true");
@@ -232,6 +259,24 @@ class OpenAiClientEndToEndTests {
             .expectStatus().isBadRequest()
             .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
             .expectBody().jsonPath("$.code").isEqualTo("invalid_audio");
+    }
+
+    /**
+     * A WebSocket route of the test's own (the service's WebSocket endpoints are served by the same handler), to show
+     * that the TLS listener upgrades connections as the plain port does.
+     */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class EchoRoute {
+
+        static final String PATH = "/test/echo";
+
+        @Bean
+        SimpleUrlHandlerMapping echoMapping() {
+            WebSocketHandler echo = (session) -> session.send(session.receive()
+                .map((message) -> session.textMessage("echo: " + message.getPayloadAsText())));
+            return new SimpleUrlHandlerMapping(Map.of(PATH, echo), -1);
+        }
+
     }
 
     /** Deltas first, then one done event last whose text is the deltas joined and the unstreamed answer. */
