@@ -97,8 +97,7 @@ final class HelmChart {
 
     /**
      * Helm's rule for values given with {@code -f}: mappings merge key by key, anything else (lists included) is
-     * replaced, and a null removes the key. Written here because helm-java exposes no merge, and the rule is three
-     * lines.
+     * replaced, and a null removes the key. Written here because helm-java exposes no merge and the rule is short.
      */
     @SuppressWarnings("unchecked")
     static Map<String, Object> mergeValues(Map<String, Object> base, Map<String, Object> over) {
