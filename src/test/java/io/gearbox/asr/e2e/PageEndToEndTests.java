@@ -1,0 +1,273 @@
+package io.gearbox.asr.e2e;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.gearbox.asr.support.HeadlessChromium;
+import io.gearbox.asr.support.TestAudio;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.core.io.ByteArrayResource;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.client.MultipartBodyBuilder;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.reactive.function.BodyInserters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
+
+/**
+ * The page at {@code /} in Debian's headless Chromium against the service on a random port with the shipped model:
+ * it loads with no console errors and nothing fetched from elsewhere; a clip uploaded through its form shows its
+ * transcript with word and segment times, and an undecodable one the problem's detail; its microphone (a committed
+ * clip as the fake capture device) streams to {@code /v1/stream} and shows partial, then final text; and the
+ * microphone's resampler keeps the speech band and removes what would fold into it. Screenshots go to
+ * {@code target/page-screenshots/}. Skipped when Chromium or ChromeDriver is not installed.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "asr.model.path=" + ShippedModelEndToEndTests.MODEL)
+@AutoConfigureWebTestClient
+@ActiveProfiles("e2e")
+class PageEndToEndTests {
+
+    /** A committed clip ("i know who he was", 1.6 s at 16 kHz) that the shipped model transcribes right. */
+    private static final Path CLIP = ShippedModelEndToEndTests.CLIPS.resolve("synth-synth0090.wav");
+
+    private static final String CLIP_WORDS = "i know who he was";
+
+    private static final Path SCREENSHOTS = Path.of("target/page-screenshots");
+
+    /** Generous: a transcription can take seconds on a busy 2-core machine. */
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private static HeadlessChromium browser;
+
+    @LocalServerPort
+    private int port;
+
+    @Autowired
+    private WebTestClient client;
+
+    private ChromeDriver driver;
+
+    private WebDriverWait wait;
+
+    @BeforeAll
+    static void startBrowser() {
+        HeadlessChromium.assumeInstalled();
+        Assumptions.assumeTrue(Files.isRegularFile(Path.of(ShippedModelEndToEndTests.MODEL, "manifest.json")),
+                "no shipped model yet");
+        browser = HeadlessChromium.start(CLIP);
+    }
+
+    @AfterAll
+    static void quitBrowser() {
+        if (browser != null) {
+            browser.close();
+            browser = null;
+        }
+    }
+
+    @BeforeEach
+    void openThePage() {
+        this.driver = browser.driver();
+        this.wait = new WebDriverWait(this.driver, WAIT);
+        // What the browser did before (its own new-tab page, the last test's page) is no concern of this test's.
+        this.driver.get("about:blank");
+        browser.consoleErrors();
+        browser.requestedUrls();
+        this.driver.get(base() + "/");
+        this.wait.until((d) -> "ready".equals(d.findElement(By.tagName("body")).getDomAttribute("data-model")));
+    }
+
+    @Test
+    void theWelcomePageLoadsWithoutConsoleErrorsOrRequestsElsewhere(TestInfo test) {
+        assertThat(this.driver.getTitle()).isEqualTo("Gearbox ASR");
+        List<String> depths = this.driver.findElements(By.cssSelector("#depth option"))
+            .stream()
+            .map((option) -> option.getDomAttribute("value"))
+            .toList();
+        List<Integer> exits = this.client.get().uri("/v1/models").exchange()
+            .expectStatus().isOk()
+            .expectBody(Map.class).returnResult().getResponseBody()
+            .get("exits") instanceof List<?> list
+                ? list.stream().map((exit) -> (Integer) ((Map<?, ?>) exit).get("depth")).toList() : List.of();
+        assertThat(exits).isNotEmpty();
+        assertThat(depths).first().isEqualTo("auto");
+        assertThat(depths.subList(1, depths.size())).containsExactlyElementsOf(
+                exits.stream().map(String::valueOf).toList());
+        assertThat(this.driver.findElement(By.id("model")).getText()).contains("gearbox-en");
+        screenshot(test);
+
+        assertThat(browser.consoleErrors()).isEmpty();
+        List<String> requests = browser.requestedUrls();
+        assertThat(requests).contains(base() + "/", base() + "/app.js", base() + "/style.css", base() + "/v1/models");
+        assertThat(requests).allSatisfy((url) -> assertThat(url).startsWith(base() + "/"));
+    }
+
+    @Test
+    void uploadingAClipShowsItsTranscriptAndTimestamps(TestInfo test) {
+        this.driver.findElement(By.id("file")).sendKeys(CLIP.toAbsolutePath().toString());
+        this.driver.findElement(By.id("transcribe")).click();
+        this.wait.until((d) -> d.findElement(By.id("upload-result")).isDisplayed());
+        screenshot(test);
+
+        assertThat(this.driver.findElement(By.id("upload-text")).getText()).isEqualTo(CLIP_WORDS);
+        List<WebElement> words = this.driver.findElements(By.cssSelector("#upload-words tbody tr"));
+        assertThat(words).extracting((row) -> row.findElements(By.tagName("td")).get(0).getText())
+            .containsExactly(CLIP_WORDS.split(" "));
+        double previousEnd = 0;
+        for (WebElement word : words) {
+            List<WebElement> cells = word.findElements(By.tagName("td"));
+            double start = Double.parseDouble(cells.get(1).getText());
+            double end = Double.parseDouble(cells.get(2).getText());
+            assertThat(start).isGreaterThanOrEqualTo(previousEnd - 0.011).isLessThan(end);
+            assertThat(end).isLessThanOrEqualTo(1.6);
+            previousEnd = end;
+        }
+        List<WebElement> segments = this.driver.findElements(By.cssSelector("#upload-segments tbody tr"));
+        assertThat(segments).hasSize(1);
+        List<WebElement> cells = segments.get(0).findElements(By.tagName("td"));
+        assertThat(cells.get(4).getText()).isEqualTo(CLIP_WORDS);
+        assertThat(Double.parseDouble(cells.get(2).getText())).isGreaterThan(Double.parseDouble(cells.get(1).getText()));
+        assertThat(this.driver.findElement(By.id("upload-meta")).getText()).contains("depth", "gearbox-en");
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void anUndecodableUploadShowsTheProblemsDetail(@TempDir Path folder, TestInfo test) throws IOException {
+        Path junk = Files.write(folder.resolve("junk.wav"), TestAudio.junk());
+        String detail = (String) this.client.post().uri("/v1/audio/transcriptions")
+            .body(BodyInserters.fromMultipartData(junkForm(junk)))
+            .exchange()
+            .expectStatus().isBadRequest()
+            .expectBody(Map.class).returnResult().getResponseBody()
+            .get("detail");
+
+        this.driver.findElement(By.id("file")).sendKeys(junk.toAbsolutePath().toString());
+        this.driver.findElement(By.id("transcribe")).click();
+        this.wait.until((d) -> d.findElement(By.id("upload-error")).isDisplayed());
+        screenshot(test);
+
+        assertThat(this.driver.findElement(By.id("upload-error")).getText()).isEqualTo(detail);
+        assertThat(this.driver.findElement(By.id("upload-result")).isDisplayed()).isFalse();
+        // The browser reports the 400 itself; nothing else may go wrong.
+        assertThat(browser.consoleErrors()).singleElement().asString().contains("400");
+    }
+
+    @Test
+    void theMicrophoneStreamsAndShowsPartialThenFinalText(TestInfo test) {
+        WebElement segments = this.driver.findElement(By.id("segments"));
+        this.driver.findElement(By.id("start")).click();
+        this.wait.until((d) -> "streaming".equals(segments.getDomAttribute("data-state"))
+                || "failed".equals(segments.getDomAttribute("data-state")));
+        assertThat(this.driver.findElement(By.id("live-error")).getText()).isEmpty();
+        // The whole clip sent, and the service has answered it in part.
+        this.wait.until((d) -> number(segments, "data-sent-seconds") >= 1.6 && number(segments, "data-partials") >= 1);
+        assertThat(this.driver.findElements(By.cssSelector("#segments .segment.partial, #segments .segment.final")))
+            .isNotEmpty();
+        screenshot(test, "partial");
+
+        this.driver.findElement(By.id("stop")).click();
+        this.wait.until((d) -> !"stopping".equals(segments.getDomAttribute("data-state")));
+        screenshot(test, "final");
+
+        assertThat(segments.getDomAttribute("data-state")).as(this.driver.findElement(By.id("live-error")).getText())
+            .isEqualTo("closed");
+        assertThat(number(segments, "data-finals")).isGreaterThanOrEqualTo(1);
+        assertThat(this.driver.findElements(By.cssSelector("#segments .segment.partial"))).isEmpty();
+        String heard = String.join(" ", this.driver.findElements(By.cssSelector("#segments .segment.final .text"))
+            .stream().map(WebElement::getText).filter((text) -> !text.equals("…")).toList());
+        assertThat(heard).isEqualTo(CLIP_WORDS);
+        assertThat(this.driver.findElement(By.id("gear")).getText()).matches("depth \\d+");
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void theMicrophonesResamplerKeepsTheSpeechBandAndRemovesWhatWouldFoldIntoIt() {
+        Map<String, Object> result = browser.runAsync("""
+                const done = arguments[arguments.length - 1];
+                import('/resampler.js').then(({ Resampler }) => {
+                  const gain = (inputRate, hz) => {
+                    const resampler = new Resampler(inputRate, 16000);
+                    const input = new Float32Array(inputRate);
+                    for (let i = 0; i < input.length; i++) input[i] = Math.sin(2 * Math.PI * hz * i / inputRate);
+                    const output = [];
+                    for (let i = 0; i < input.length; i += 128) output.push(...resampler.process(input.subarray(i, i + 128)));
+                    // The middle, away from the silence before the stream and the filter's tail.
+                    let error = 0, power = 0;
+                    for (let n = 2000; n < output.length - 2000; n++) {
+                      power += output[n] * output[n];
+                      error = Math.max(error, Math.abs(output[n] - Math.sin(2 * Math.PI * hz * n / 16000)));
+                    }
+                    return { count: output.length, rms: Math.sqrt(power / (output.length - 4000)), error };
+                  };
+                  done({ speech48: gain(48000, 1000), alias48: gain(48000, 12000),
+                         speech44: gain(44100, 2500), alias44: gain(44100, 10000), same16: gain(16000, 440) });
+                }, (error) => done({ error: String(error) }));
+                """);
+        assertThat(result).doesNotContainKey("error");
+        for (String speech : List.of("speech48", "speech44", "same16")) {
+            Map<?, ?> tone = (Map<?, ?>) result.get(speech);
+            // One second in, one second (less the filter's latency) out, each sample where the tone is.
+            assertThat(((Number) tone.get("count")).intValue()).as(speech).isBetween(15900, 16000);
+            assertThat(((Number) tone.get("rms")).doubleValue()).as(speech).isCloseTo(Math.sqrt(0.5), offset(0.01));
+            assertThat(((Number) tone.get("error")).doubleValue()).as(speech).isLessThan(0.01);
+        }
+        for (String alias : List.of("alias48", "alias44")) {
+            // Above 8 kHz: at least 40 dB down rather than folded into the speech band.
+            assertThat(((Number) ((Map<?, ?>) result.get(alias)).get("rms")).doubleValue()).as(alias)
+                .isLessThan(0.01 * Math.sqrt(0.5));
+        }
+    }
+
+    private static MultiValueMap<String, HttpEntity<?>> junkForm(Path junk) throws IOException {
+        MultipartBodyBuilder form = new MultipartBodyBuilder();
+        byte[] bytes = Files.readAllBytes(junk);
+        form.part("file", new ByteArrayResource(bytes) {
+
+            @Override
+            public String getFilename() {
+                return "junk.wav";
+            }
+
+        });
+        form.part("response_format", "verbose_json");
+        return form.build();
+    }
+
+    private static double number(WebElement element, String attribute) {
+        String value = element.getDomAttribute(attribute);
+        return (value == null || value.isEmpty()) ? 0 : Double.parseDouble(value);
+    }
+
+    private String base() {
+        return "http://localhost:" + this.port;
+    }
+
+    private void screenshot(TestInfo test, String... suffix) {
+        String name = test.getTestMethod().orElseThrow().getName() + (suffix.length > 0 ? "-" + suffix[0] : "");
+        browser.screenshot(SCREENSHOTS.resolve(name + ".png"));
+    }
+
+}
