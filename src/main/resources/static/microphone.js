@@ -30,15 +30,11 @@ export class Microphone {
     if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
       throw new Error('This browser gives no microphone access here (it needs https or localhost).');
     }
-    this.stream = await navigator.mediaDevices.getUserMedia({
-      // The model was trained on unprocessed speech: no echo cancelling, noise suppression or gain riding.
-      audio: { channelCount: 1, echoCancellation: false, noiseSuppression: false, autoGainControl: false },
-    });
     try {
-      // At the device's own rate: the worklet resamples (see resampler.js for why not the context).
+      // At the device's own rate: the worklet resamples (see resampler.js for why not the context). The context
+      // and the worklet are ready before the device opens, so that no speech is lost while they start.
       this.context = new AudioContext();
       await this.context.audioWorklet.addModule(new URL('./pcm-worklet.js', import.meta.url));
-      const source = this.context.createMediaStreamSource(this.stream);
       this.node = new AudioWorkletNode(this.context, 'pcm-capture', {
         numberOfInputs: 1,
         numberOfOutputs: 1,
@@ -52,10 +48,14 @@ export class Microphone {
           this.flushed();
         }
       };
-      source.connect(this.node);
       // The node writes silence; joining it to the destination keeps the graph pulling it in every browser.
       this.node.connect(this.context.destination);
       await this.context.resume();
+      this.stream = await navigator.mediaDevices.getUserMedia({
+        // The model was trained on unprocessed speech: no echo cancelling, noise suppression or gain riding.
+        audio: { channelCount: 1, echoCancellation: false, noiseSuppression: false, autoGainControl: false },
+      });
+      this.context.createMediaStreamSource(this.stream).connect(this.node);
     } catch (error) {
       await this.close();
       throw error;

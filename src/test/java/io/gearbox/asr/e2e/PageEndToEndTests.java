@@ -1,9 +1,12 @@
 package io.gearbox.asr.e2e;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -28,6 +31,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.core.io.ByteArrayResource;
 import org.springframework.http.HttpEntity;
+import org.springframework.http.MediaType;
 import org.springframework.http.client.MultipartBodyBuilder;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -200,6 +204,57 @@ class PageEndToEndTests {
             .stream().map(WebElement::getText).filter((text) -> !text.equals("…")).toList());
         assertThat(heard).isEqualTo(CLIP_WORDS);
         assertThat(this.driver.findElement(By.id("gear")).getText()).matches("depth \\d+");
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void theMicrophonesChunksAre100MillisecondsOf16KilohertzPcmThatTranscribeIntoTheClipsWords() throws IOException {
+        // A click first: the browser starts audio only for a page the user has interacted with.
+        this.driver.findElement(By.id("model")).click();
+        this.driver.manage().timeouts().scriptTimeout(WAIT);
+        Map<String, Object> captured = browser.runAsync("""
+                const done = arguments[arguments.length - 1];
+                const wanted = arguments[0];
+                import('/microphone.js').then(async ({ Microphone }) => {
+                  const chunks = [];
+                  let samples = 0;
+                  let peak = 0;
+                  let enough;
+                  const full = new Promise((resolve) => { enough = resolve; });
+                  const microphone = new Microphone((chunk) => {
+                    chunks.push(new Uint8Array(chunk.pcm));
+                    samples += chunk.samples;
+                    peak = Math.max(peak, chunk.peak);
+                    if (samples >= wanted) enough();
+                  });
+                  await microphone.open();
+                  const deviceRate = microphone.deviceRate;
+                  await full;
+                  await microphone.stop();
+                  let binary = '';
+                  for (const chunk of chunks) for (const byte of chunk) binary += String.fromCharCode(byte);
+                  done({ deviceRate, sizes: chunks.map((c) => c.length), peak, pcm: btoa(binary) });
+                }).catch((error) => done({ error: String(error) }));
+                """, 16000 * 2.4);
+        assertThat(captured).doesNotContainKey("error");
+        List<?> sizes = (List<?>) captured.get("sizes");
+        // 100 ms of 16-bit samples at 16 kHz each, but the last, which stop() posts as it is.
+        assertThat(sizes.subList(0, sizes.size() - 1)).allSatisfy((size) -> assertThat(size).isEqualTo(3200L));
+        assertThat(((Number) captured.get("peak")).doubleValue()).isGreaterThan(0.05);
+        byte[] pcm = Base64.getDecoder().decode((String) captured.get("pcm"));
+        short[] samples = new short[pcm.length / 2];
+        ByteBuffer.wrap(pcm).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(samples);
+        byte[] wav = TestAudio.wav(samples, 16000);
+        // What the microphone heard, beside the screenshots, for when the words are not the clip's.
+        Files.createDirectories(SCREENSHOTS);
+        Files.write(SCREENSHOTS.resolve("microphone-capture.wav"), wav);
+
+        this.client.post().uri("/v1/recognize").contentType(MediaType.parseMediaType("audio/wav"))
+            .bodyValue(wav)
+            .exchange()
+            .expectStatus().isOk()
+            .expectBody()
+            .jsonPath("$.text").isEqualTo(CLIP_WORDS);
         assertThat(browser.consoleErrors()).isEmpty();
     }
 
