@@ -2,10 +2,13 @@
 // the file upload to /v1/audio/transcriptions.
 
 import { Microphone, TARGET_RATE } from './microphone.js';
-import { StreamClient, streamUrl } from './stream-client.js';
+import { GAVE_UP, StreamClient, streamUrl } from './stream-client.js';
 import { problem, transcribe } from './upload.js';
 
 const $ = (id) => document.getElementById(id);
+
+/** How long to wait for the service to close after the end message, in milliseconds. */
+const END_TIMEOUT_MS = 30000;
 
 /** @returns {string} seconds with two decimals, as the service's times are given to the 10 ms frame */
 function seconds(value) {
@@ -174,7 +177,14 @@ async function stop() {
     await microphone.stop(); // its last, shorter chunk goes out before the end message
   }
   if (live.client) {
-    live.client.end();
+    const client = live.client;
+    client.end();
+    // The service answers the end with the last final and a close; a connection that stays silent is let go.
+    setTimeout(() => {
+      if (live.client === client) {
+        client.abort(GAVE_UP);
+      }
+    }, END_TIMEOUT_MS);
   }
 }
 

@@ -3,6 +3,9 @@
 // "start", "end" (seconds from the stream's start), "words", "depth"} and, before closing on a failure,
 // {"type":"error", "code", "message"}. After "end" it sends the last final and closes with 1000.
 
+/** The close code of a stream the page gave up waiting for (an application code: 4000 to 4999). */
+export const GAVE_UP = 4000;
+
 /** What the service's close codes mean, for when it closes without an error message. */
 const CLOSE_REASONS = {
   1000: 'The stream ended.',
@@ -12,6 +15,7 @@ const CLOSE_REASONS = {
   1008: 'The service refused the stream.',
   1011: 'The service failed while recognising.',
   1013: 'The service is busy: try again in a moment.',
+  [GAVE_UP]: 'The service did not finish the stream in time.',
 };
 
 /** Chunks kept while the socket opens: 5 s of 100 ms chunks; older ones are dropped rather than grow without bound. */
@@ -59,7 +63,8 @@ export class StreamClient {
     this.socket.onerror = () => {};
     this.socket.onclose = (event) => {
       const known = CLOSE_REASONS[event.code] || `The connection closed (code ${event.code}).`;
-      const message = this.serviceError ? this.serviceError.message : (event.reason || known);
+      const message = this.serviceError ? this.serviceError.message
+        : (event.code === GAVE_UP ? known : (event.reason || known));
       handlers.onClose({ code: event.code, reason: event.reason, clean: event.code === 1000, message, busy: event.code === 1013 });
     };
   }
@@ -105,10 +110,13 @@ export class StreamClient {
     }
   }
 
-  /** Closes at once, without waiting for the last final. */
-  abort() {
+  /**
+   * Closes at once, without waiting for the last final.
+   * @param {number} code 1000, or one of the application's codes (4000 and up) when it gives up on the service
+   */
+  abort(code = 1000) {
     if (this.socket.readyState === WebSocket.CONNECTING || this.socket.readyState === WebSocket.OPEN) {
-      this.socket.close(1000, 'client stopped');
+      this.socket.close(code);
     }
   }
 }

@@ -12,6 +12,7 @@ import java.util.Map;
 
 import io.gearbox.asr.support.HeadlessChromium;
 import io.gearbox.asr.support.TestAudio;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -122,6 +124,21 @@ class PageEndToEndTests {
                 exits.stream().map(String::valueOf).toList());
         assertThat(this.driver.findElement(By.id("model")).getText()).contains("gearbox-en");
         screenshot(test);
+        // On a phone's width, one column and nothing wider than the screen.
+        Dimension wide = this.driver.manage().window().getSize();
+        try {
+            this.driver.manage().window().setSize(new Dimension(390, 844));
+            this.wait.until((d) -> ((Number) this.driver.executeScript("return window.innerWidth")).intValue() < 500);
+            screenshot(test, "narrow");
+            assertThat(this.driver.executeScript("""
+                    return [...document.querySelectorAll('body *')]
+                      .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth)
+                      .map((e) => e.tagName + '#' + e.id);
+                    """)).asInstanceOf(InstanceOfAssertFactories.LIST).isEmpty();
+        }
+        finally {
+            this.driver.manage().window().setSize(wide);
+        }
 
         assertThat(browser.consoleErrors()).isEmpty();
         List<String> requests = browser.requestedUrls();
