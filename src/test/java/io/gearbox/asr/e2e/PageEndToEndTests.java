@@ -199,6 +199,7 @@ class PageEndToEndTests {
     @Test
     void theMicrophoneStreamsAndShowsPartialThenFinalText(TestInfo test) {
         WebElement segments = this.driver.findElement(By.id("segments"));
+        this.wait.withMessage(this::liveState);
         this.driver.findElement(By.id("start")).click();
         this.wait.until((d) -> "streaming".equals(segments.getDomAttribute("data-state"))
                 || "failed".equals(segments.getDomAttribute("data-state")));
@@ -326,6 +327,16 @@ class PageEndToEndTests {
         });
         form.part("response_format", "verbose_json");
         return form.build();
+    }
+
+    /** @return what the live panel shows, for a failed wait's message */
+    private String liveState() {
+        WebElement segments = this.driver.findElement(By.id("segments"));
+        return "state " + segments.getDomAttribute("data-state") + ", " + segments.getDomAttribute("data-sent-seconds")
+                + " s sent, " + segments.getDomAttribute("data-partials") + " partials, "
+                + segments.getDomAttribute("data-finals") + " finals; status '"
+                + this.driver.findElement(By.id("live-status")).getText() + "', error '"
+                + this.driver.findElement(By.id("live-error")).getText() + "', segments '" + segments.getText() + "'";
     }
 
     private static double number(WebElement element, String attribute) {

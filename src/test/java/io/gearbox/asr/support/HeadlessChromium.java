@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assumptions;
@@ -36,6 +37,19 @@ public final class HeadlessChromium implements AutoCloseable {
     public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /**
+     * Selenium's DevTools bindings lag Debian's Chromium, and it warns at every start that it has none for this
+     * version; nothing here uses them (the logs come through ChromeDriver), so the warning is held back. Kept in a
+     * field: java.util.logging holds its loggers weakly, and a collected logger forgets its level.
+     */
+    private static final List<Logger> CDP_LOGGERS = List.of(
+            Logger.getLogger("org.openqa.selenium.chromium.ChromiumDriver"),
+            Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder"));
+
+    static {
+        CDP_LOGGERS.forEach((logger) -> logger.setLevel(Level.SEVERE));
+    }
 
     private final Path profile;
 
