@@ -104,7 +104,7 @@ function showResult(message) {
   item.classList.toggle('partial', message.type === 'partial');
   item.classList.toggle('final', message.type === 'final');
   item.querySelector('.time').textContent = `${seconds(message.start)}–${seconds(message.end)} s`;
-  item.querySelector('.text').textContent = message.text || '…';
+  showText(item.querySelector('.text'), message);
   item.querySelector('.depth').textContent = message.depth !== undefined ? `depth ${message.depth}` : '';
   if (message.depth !== undefined) {
     $('gear').textContent = `depth ${message.depth}`;
@@ -119,6 +119,27 @@ function showResult(message) {
   }
   $('segments').dataset.partials = String(live.partials);
   $('segments').dataset.finals = String(live.finals);
+}
+
+/** A final's words, each with its times and confidence on hover; a partial's text as it is. */
+function showText(element, message) {
+  const words = Array.isArray(message.words) ? message.words : [];
+  if (message.type !== 'final' || words.length === 0 || words.map((w) => w.word).join(' ') !== message.text) {
+    element.textContent = message.text || '…';
+    return;
+  }
+  element.replaceChildren();
+  words.forEach((word, i) => {
+    if (i > 0) {
+      element.append(' ');
+    }
+    const span = document.createElement('span');
+    span.className = 'word';
+    span.textContent = word.word;
+    const confidence = typeof word.confidence === 'number' ? `, confidence ${word.confidence.toFixed(2)}` : '';
+    span.title = `${seconds(word.start)}–${seconds(word.end)} s${confidence}`;
+    element.append(span);
+  });
 }
 
 function sentSeconds() {
