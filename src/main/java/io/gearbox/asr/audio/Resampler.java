@@ -1,5 +1,6 @@
 package io.gearbox.asr.audio;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -85,6 +86,92 @@ public final class Resampler {
 		return output;
 	}
 
+	/**
+	 * A resampler for audio that arrives in chunks (a live stream): the concatenation of its outputs equals
+	 * {@link #resample} of the concatenated input, sample for sample, however the input is chunked. An output
+	 * sample is produced once every input sample its filter reaches has arrived, so the output lags the input by
+	 * half the filter's length (about 1 ms); {@link Stream#flush} produces the rest. Keeps only that filter's length
+	 * of input. Not thread-safe.
+	 * @param fromRate input rate in Hz, positive
+	 * @param toRate output rate in Hz, positive, within a factor of 16 of {@code fromRate}
+	 * @return a new stream at the start of the audio
+	 * @throws IllegalArgumentException for non-positive rates or a ratio above 16
+	 */
+	public static Stream stream(int fromRate, int toRate) {
+		resample(new float[0], fromRate, toRate); // validates the rates
+		return new Stream(fromRate, toRate);
+	}
+
+	/** See {@link Resampler#stream}. */
+	public static final class Stream {
+
+		private final int fromRate;
+
+		private final int toRate;
+
+		private final FilterBank bank;
+
+		/** Input kept: absolute samples {@code kept[0]} at {@code keptStart} up to {@code received}. */
+		private float[] kept = new float[0];
+
+		private long keptStart;
+
+		private long received;
+
+		private long produced;
+
+		private Stream(int fromRate, int toRate) {
+			this.fromRate = fromRate;
+			this.toRate = toRate;
+			this.bank = (fromRate == toRate) ? null : filterBank(fromRate, toRate);
+		}
+
+		/**
+		 * @param input the next samples at the input rate; not modified
+		 * @return the output samples that this input completes (possibly none)
+		 */
+		public float[] accept(float[] input) {
+			Objects.requireNonNull(input, "input");
+			if (this.bank == null) {
+				this.received += input.length;
+				return input.clone();
+			}
+			float[] joined = Arrays.copyOf(this.kept, this.kept.length + input.length);
+			System.arraycopy(input, 0, joined, this.kept.length, input.length);
+			this.kept = joined;
+			this.received += input.length;
+			// Output n reads inputs up to floor(n·M/L) + halfWidth (one more when the phase rounds up).
+			long last = this.received - 2 - this.bank.halfWidth;
+			long available = (last < 0) ? 0 : (last * this.bank.l) / this.bank.m + 1;
+			return produce(available, this.received);
+		}
+
+		/** @return the rest of the output, the input after the last sample taken as silence */
+		public float[] flush() {
+			if (this.bank == null) {
+				return new float[0];
+			}
+			long total = (this.received * this.toRate + this.fromRate / 2) / this.fromRate;
+			return produce(total, this.received);
+		}
+
+		private float[] produce(long upTo, long inputEnd) {
+			int count = (int) Math.max(0, upTo - this.produced);
+			float[] output = new float[count];
+			this.bank.apply(this.kept, this.keptStart, inputEnd, this.produced, output, count);
+			this.produced += count;
+			// Keep what the next output's filter starts from.
+			long nextBase = (this.produced * this.bank.m) / this.bank.l;
+			long keepFrom = Math.max(this.keptStart, Math.min(this.received, nextBase - this.bank.halfWidth));
+			if (keepFrom > this.keptStart) {
+				this.kept = Arrays.copyOfRange(this.kept, (int) (keepFrom - this.keptStart), this.kept.length);
+				this.keptStart = keepFrom;
+			}
+			return output;
+		}
+
+	}
+
 	private static FilterBank filterBank(int fromRate, int toRate) {
 		Long key = ((long) fromRate << 32) | toRate;
 		synchronized (CACHE) {
@@ -151,9 +238,20 @@ public final class Resampler {
 		}
 
 		void apply(float[] input, float[] output) {
+			apply(input, 0, input.length, 0, output, output.length);
+		}
+
+		/**
+		 * Computes output samples {@code first .. first + count - 1} into {@code output[0 .. count - 1]}.
+		 * @param input the input from absolute sample {@code inputStart} on
+		 * @param inputStart the absolute index of {@code input[0]}; earlier samples must not be needed
+		 * @param inputEnd the absolute index after the last input sample; later samples are taken as zero
+		 */
+		void apply(float[] input, long inputStart, long inputEnd, long first, float[] output, int count) {
 			float[] c = this.coefficients;
 			int taps = this.taps;
-			for (int n = 0; n < output.length; n++) {
+			for (int k = 0; k < count; k++) {
+				long n = first + k;
 				long position = n * this.m;
 				long base = position / this.l;
 				long remainder = position % this.l;
@@ -170,15 +268,15 @@ public final class Resampler {
 				}
 				long start = base - this.halfWidth + 1;
 				int row = phase * taps;
-				int first = (int) Math.max(0, -start);
-				int end = (int) Math.min(taps, input.length - start);
-				int at = (int) (start + first);
+				int from = (int) Math.max(0, -start);
+				int end = (int) Math.min(taps, inputEnd - start);
+				int at = (int) (start + from - inputStart);
 				// Four partial sums let the JIT overlap the multiply-adds.
 				float s0 = 0f;
 				float s1 = 0f;
 				float s2 = 0f;
 				float s3 = 0f;
-				int j = first;
+				int j = from;
 				for (; j + 3 < end; j += 4, at += 4) {
 					s0 += input[at] * c[row + j];
 					s1 += input[at + 1] * c[row + j + 1];
@@ -188,7 +286,7 @@ public final class Resampler {
 				for (; j < end; j++, at++) {
 					s0 += input[at] * c[row + j];
 				}
-				output[n] = (s0 + s1) + (s2 + s3);
+				output[k] = (s0 + s1) + (s2 + s3);
 			}
 		}
 

@@ -105,10 +105,12 @@ class RecognitionConfiguration {
     }
 
     @Bean(destroyMethod = "dispose")
-    Scheduler recognitionScheduler(AdmissionQueue admission, RecognitionProperties recognition) {
+    Scheduler recognitionScheduler(AdmissionQueue admission, RecognitionProperties recognition,
+            StreamProperties stream) {
         // As many threads as utterances processed at once, below the event loops' priority; the admission queue
-        // bounds what waits, so the scheduler's own queue never rejects; idle threads go after a minute.
-        return Schedulers.newBoundedElastic(admission.concurrency(), admission.capacity() + 1,
+        // bounds what waits, plus one final utterance per live stream that it admits regardless, so the
+        // scheduler's own queue never rejects; idle threads go after a minute.
+        return Schedulers.newBoundedElastic(admission.concurrency(), admission.capacity() + stream.maxSessions() + 1,
                 new WorkerThreads("asr-recognition", recognition.workerNiceness()), 60);
     }
 

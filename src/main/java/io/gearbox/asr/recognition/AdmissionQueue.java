@@ -99,6 +99,17 @@ public final class AdmissionQueue {
         }
     }
 
+    /**
+     * Admits one utterance that must not be turned away (a live stream's utterance, whose speech has already been
+     * heard): it counts in the queue and the in-flight gauges like any other, and may take the queue past its
+     * capacity, so that the requests after it are the ones turned away.
+     * @return the permit
+     */
+    Permit admitRegardless() {
+        this.admitted.incrementAndGet();
+        return new Permit();
+    }
+
     /** @return whether admission would fail right now */
     public boolean isFull() {
         return this.admitted.get() >= capacity();

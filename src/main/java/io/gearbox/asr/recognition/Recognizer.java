@@ -26,6 +26,7 @@ import io.gearbox.asr.inference.LogProbs;
 import io.gearbox.asr.inference.ModelManifest;
 import io.gearbox.asr.recognition.RecognitionSample.Outcome;
 import io.gearbox.asr.segmentation.SpeechSpan;
+import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -122,7 +123,32 @@ public final class Recognizer {
      * @return the result, produced on the recognition scheduler; errors as described in the class Javadoc
      */
     public Mono<Recognition> recognize(RecognitionRequest request) {
-        return Mono.defer(() -> {
+        return admitted(request, Mono::just, this::recognizeSpans).single();
+    }
+
+    /**
+     * Transcribes one recording as {@link #recognize} does (the same admission, gears, samples and errors), telling
+     * each span of a long recording as it finishes: a {@link RecognitionProgress.SpanRecognized} per span, in
+     * order, then one {@link RecognitionProgress.Finished} holding what {@link #recognize} would have given. A
+     * recording recognised whole gives only the {@link RecognitionProgress.Finished}. Cancelling the subscription
+     * frees the recording's place in the queue; a span already on a worker runs to its end.
+     * @param request the audio and the depth asked for
+     * @return the progress, produced on the recognition scheduler; errors as described in the class Javadoc, also
+     * after some spans were told
+     */
+    public Flux<RecognitionProgress> recognizeProgressively(RecognitionRequest request) {
+        return admitted(request, (whole) -> Mono.just(new RecognitionProgress.Finished(whole)),
+                this::recognizeSpansProgressively);
+    }
+
+    /**
+     * Admits the request and runs its first step on a worker; then a recording recognised whole goes to
+     * {@code whole}, and a long recording, once its speech is found, to {@code spans}. The place in the queue is
+     * held until what they give ends.
+     */
+    private <T> Flux<T> admitted(RecognitionRequest request, Function<Recognition, Mono<T>> whole,
+            Function<Cut, Publisher<T>> spans) {
+        return Flux.defer(() -> {
             checkDepth(request.depth());
             AdmissionQueue.Permit permit;
             try {
@@ -130,16 +156,79 @@ public final class Recognizer {
             }
             catch (OverloadedException ex) {
                 this.listeners.forEach((listener) -> notify(listener, RecognitionListener::onRejected));
-                return Mono.error(ex);
+                return Flux.error(ex);
             }
             long admittedAt = this.nanoClock.getAsLong();
             this.listeners.forEach((listener) -> notify(listener, RecognitionListener::onAdmitted));
             return Mono.fromCallable(() -> begin(request, permit, admittedAt))
                 .subscribeOn(this.scheduler)
-                .flatMap((begun) -> (begun.search() == null) ? Mono.just(begun.whole())
-                        : search(begun.search()).flatMap(this::recognizeSpans))
+                .flatMapMany((begun) -> (begun.search() == null) ? whole.apply(begun.whole())
+                        : search(begun.search()).flatMapMany(spans))
                 .doFinally((signal) -> permit.release()); // also when cancelled before it started
         });
+    }
+
+    /**
+     * Transcribes audio that is already mono samples at the model's rate: an utterance of a live stream, or a
+     * window of one for an interim result. It is admitted, scheduled on the workers, given its gear and reported to
+     * the listeners as an utterance exactly as {@link #recognize} does for an upload, so streams count in the
+     * service's load; it is never cut at speech pauses (the stream's endpointing has already cut it).
+     * @param samples mono samples at {@link ModelManifest#sampleRate()}; not copied, not to be changed afterwards
+     * @param depth the depth asked for
+     * @param urgency whether the service may turn it away under load
+     * @return the transcript with times from the start of {@code samples}, produced on the recognition scheduler;
+     * {@link OverloadedException} when an {@link Urgency#OPTIONAL optional} one finds the queue full or waited too
+     * long for a worker, {@link UnknownDepthException} for a pinned depth the model lacks
+     */
+    public Mono<Utterance> recognizeSamples(float[] samples, DepthRequest depth, Urgency urgency) {
+        return Mono.defer(() -> {
+            checkDepth(depth);
+            AdmissionQueue.Permit permit;
+            if (urgency == Urgency.REQUIRED) {
+                permit = this.admission.admitRegardless();
+            }
+            else {
+                try {
+                    permit = this.admission.admit();
+                }
+                catch (OverloadedException ex) {
+                    this.listeners.forEach((listener) -> notify(listener, RecognitionListener::onRejected));
+                    return Mono.error(ex);
+                }
+            }
+            long admittedAt = this.nanoClock.getAsLong();
+            this.listeners.forEach((listener) -> notify(listener, RecognitionListener::onAdmitted));
+            RecognitionRequest request = new RecognitionRequest(new byte[0], null, depth, 0);
+            return Mono.fromCallable(() -> recognizeSamples(samples, request, urgency, permit, admittedAt))
+                .subscribeOn(this.scheduler)
+                .doFinally((signal) -> permit.release());
+        });
+    }
+
+    private Utterance recognizeSamples(float[] samples, RecognitionRequest request, Urgency urgency,
+            AdmissionQueue.Permit permit, long admittedAt) {
+        permit.start();
+        long startedAt = this.nanoClock.getAsLong();
+        Tally tally = new Tally();
+        tally.audioSeconds = (double) samples.length / this.model.manifest().sampleRate();
+        try {
+            OverloadedException expired = (urgency == Urgency.OPTIONAL)
+                    ? this.admission.expired(startedAt - admittedAt) : null;
+            if (expired != null) {
+                tally.outcome = Outcome.EXPIRED;
+                tally.audioSeconds = 0;
+                throw expired;
+            }
+            Gear gear = gearFor(request, tally.audioSeconds);
+            Transcript transcript = transcribe(samples, gear, tally);
+            tally.outcome = Outcome.SUCCESS;
+            return new Utterance(gear, transcript, Duration.ofNanos(startedAt - admittedAt),
+                    Duration.ofNanos(this.nanoClock.getAsLong() - startedAt));
+        }
+        finally {
+            permit.release();
+            report(tally.sample(request, startedAt - admittedAt, this.nanoClock.getAsLong() - startedAt));
+        }
     }
 
     /**
@@ -156,6 +245,15 @@ public final class Recognizer {
             this.listeners.forEach((listener) -> notify(listener, RecognitionListener::onRejected));
             throw this.admission.overloaded();
         }
+    }
+
+    /**
+     * Fails fast for a pinned depth the model lacks, without looking at the load.
+     * @param depth the depth asked for
+     * @throws UnknownDepthException if a pinned depth has no open exit
+     */
+    public void rejectEarlyDepth(DepthRequest depth) {
+        checkDepth(depth);
     }
 
     /** @return the manifest of the model being served */
@@ -288,13 +386,44 @@ public final class Recognizer {
      */
     private Mono<Recognition> recognizeSpans(Cut cut) {
         if (cut.spans().isEmpty()) {
-            Tally tally = new Tally();
-            tally.audioSeconds = cut.audio().durationSeconds();
-            tally.outcome = Outcome.SUCCESS;
-            report(tally.sample(cut.request(), cut.queueWaitNanos(), cut.preparedNanos()));
-            return Mono.just(silence(cut.request(), tally.audioSeconds, cut.queueWaitNanos(), cut.preparedNanos()));
+            return Mono.just(silence(cut));
         }
         int rate = this.model.manifest().sampleRate();
+        return spanResults(cut, rate).collectList().map((parts) -> stitch(cut, parts, rate));
+    }
+
+    /**
+     * As {@link #recognizeSpans}, telling each span as it finishes and ending with the stitched result. The
+     * spans' results are kept (they are small: text and words) until the last is stitched with the others.
+     */
+    private Flux<RecognitionProgress> recognizeSpansProgressively(Cut cut) {
+        if (cut.spans().isEmpty()) {
+            return Flux.just(new RecognitionProgress.Finished(silence(cut)));
+        }
+        int rate = this.model.manifest().sampleRate();
+        List<SpanResult> parts = new ArrayList<>();
+        return spanResults(cut, rate).map((part) -> {
+            // the same rule as stitch: non-empty texts joined with one space
+            boolean textBefore = parts.stream().anyMatch((earlier) -> !earlier.transcript().text().isEmpty());
+            String text = part.transcript().text();
+            String delta = (textBefore && !text.isEmpty()) ? " " + text : text;
+            parts.add(part);
+            return (RecognitionProgress) new RecognitionProgress.SpanRecognized(parts.size() - 1, delta,
+                    part.transcript(), part.gear().depth(), part.gear().decoding());
+        }).concatWith(Mono.fromCallable(() -> new RecognitionProgress.Finished(stitch(cut, parts, rate))));
+    }
+
+    /** A long recording in which no speech was found, reported as one utterance that ran no exit. */
+    private Recognition silence(Cut cut) {
+        Tally tally = new Tally();
+        tally.audioSeconds = cut.audio().durationSeconds();
+        tally.outcome = Outcome.SUCCESS;
+        report(tally.sample(cut.request(), cut.queueWaitNanos(), cut.preparedNanos()));
+        return silence(cut.request(), tally.audioSeconds, cut.queueWaitNanos(), cut.preparedNanos());
+    }
+
+    /** Each span's result, in order, as it finishes. */
+    private Flux<SpanResult> spanResults(Cut cut, int rate) {
         long speechSamples = cut.spans().stream().mapToLong(SpeechSpan::length).sum();
         return Flux.range(0, cut.spans().size())
             .concatMap((index) -> {
@@ -308,9 +437,7 @@ public final class Recognizer {
                 return Mono.fromCallable(() -> recognizeSpan(cut, span, rate, enqueuedAt, waitedBefore,
                         preparationShare))
                     .subscribeOn(this.scheduler);
-            })
-            .collectList()
-            .map((parts) -> stitch(cut, parts, rate));
+            });
     }
 
     private SpanResult recognizeSpan(Cut cut, SpeechSpan span, int rate, long enqueuedAt, long waitedBefore,

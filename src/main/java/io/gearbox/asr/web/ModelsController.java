@@ -10,10 +10,13 @@ import io.gearbox.asr.recognition.Recognizer;
 
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code GET /v1/models}: the served model and its open exits, with an OpenAI-style {@code data} list.
+ * {@code GET /v1/models}: the served model and its open exits, with an OpenAI-style {@code data} list; and
+ * {@code GET /v1/models/{id}}: one entry of that list, OpenAI's model object (404 {@code model_not_found} for an id
+ * the service does not serve).
  */
 @RestController
 class ModelsController {
@@ -38,7 +41,20 @@ class ModelsController {
             .toList();
         return new ModelsResponse("list", manifest.name(), manifest.version(), manifest.language(),
                 manifest.sampleRate(), open.get(open.size() - 1), exits, this.decoder.settings(),
-                List.of(new OpenAiModel(manifest.name(), "model", 0, "gearbox")));
+                List.of(openAiModel(manifest)));
+    }
+
+    @GetMapping(path = "/v1/models/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
+    OpenAiModel model(@PathVariable("id") String id) {
+        ModelManifest manifest = this.recognizer.manifest();
+        if (!manifest.name().equals(id)) {
+            throw new UnknownModelException("This service serves the model '" + manifest.name() + "' only");
+        }
+        return openAiModel(manifest);
+    }
+
+    private static OpenAiModel openAiModel(ModelManifest manifest) {
+        return new OpenAiModel(manifest.name(), "model", 0, "gearbox");
     }
 
     /**
@@ -67,6 +83,13 @@ class ModelsController {
             Map<String, Double> devWerLm) {
     }
 
+    /**
+     * OpenAI's model object.
+     * @param id the model's name, as requests name it
+     * @param object always {@code model}
+     * @param created when it was made, in Unix seconds ({@code 0}: the manifest does not say)
+     * @param ownedBy always {@code gearbox}
+     */
     record OpenAiModel(String id, String object, long created, @JsonProperty("owned_by") String ownedBy) {
     }
 

@@ -49,6 +49,7 @@ import org.springframework.web.server.WebExceptionHandler;
  * {@code WWW-Authenticate: Bearer}</td><td>unauthorized</td></tr>
  * <tr><td>{@link AdminAccessDeniedException}: wrong token; no {@code asr.admin.token} configured</td><td>403</td>
  * <td>forbidden, admin_disabled</td></tr>
+ * <tr><td>{@link UnknownModelException}</td><td>404</td><td>model_not_found</td></tr>
  * <tr><td>{@link UnknownDepthException}</td><td>422</td><td>unknown_depth</td></tr>
  * <tr><td>{@link OverloadedException}</td><td>503 + {@code Retry-After}</td><td>overloaded</td></tr>
  * <tr><td>Spring's {@link ErrorResponse}s (404, 405, 406, ...)</td><td>theirs</td><td>from the status</td></tr>
@@ -144,6 +145,9 @@ class ProblemDetailsExceptionHandler implements WebExceptionHandler {
                 case FORBIDDEN -> new Problem(HttpStatus.FORBIDDEN, failure.getMessage(), "forbidden", 0);
                 case DISABLED -> new Problem(HttpStatus.FORBIDDEN, failure.getMessage(), "admin_disabled", 0);
             };
+        }
+        if (failure instanceof UnknownModelException) {
+            return new Problem(HttpStatus.NOT_FOUND, failure.getMessage(), "model_not_found", 0);
         }
         if (failure instanceof UnknownDepthException) {
             return new Problem(HttpStatus.UNPROCESSABLE_CONTENT, failure.getMessage(), "unknown_depth", 0);

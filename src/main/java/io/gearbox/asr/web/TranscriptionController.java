@@ -9,7 +9,9 @@ import io.gearbox.asr.recognition.Recognition;
 import io.gearbox.asr.recognition.RecognitionRequest;
 import io.gearbox.asr.recognition.Recognizer;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.multipart.FilePart;
@@ -24,9 +26,13 @@ import org.springframework.web.server.ServerWebExchange;
 /**
  * {@code POST /v1/audio/transcriptions}: OpenAI's transcription API (multipart {@code file}, {@code model},
  * {@code response_format}, {@code timestamp_granularities[]}, {@code language}, {@code prompt},
- * {@code temperature}) plus our {@code depth} ({@code auto} or an exit depth) and {@code max_latency_ms}.
- * {@code model}, {@code language}, {@code prompt} and {@code temperature} are accepted and checked for form but do
- * not change the result: one model, one language, no prompting, deterministic decoding.
+ * {@code temperature}, {@code stream}, {@code include[]}) plus our {@code depth} ({@code auto} or an exit depth) and
+ * {@code max_latency_ms}. {@code model}, {@code language}, {@code prompt} and {@code temperature} are accepted and
+ * checked for form but do not change the result: one model, one language, no prompting, deterministic decoding.
+ *
+ * <p>{@code stream=true} answers {@code text/event-stream} ({@link TranscriptionEvents}) for {@code response_format}
+ * {@code json} or {@code text}, as OpenAI does; {@code include[]=logprobs} adds the words' log probabilities to its
+ * events. Without it (or with {@code stream=false}) the answer is one body in the format asked for.
  */
 @RestController
 class TranscriptionController {
@@ -39,9 +45,12 @@ class TranscriptionController {
 
     private final Uploads uploads;
 
-    TranscriptionController(Recognizer recognizer, Uploads uploads) {
+    private final JsonMapper json;
+
+    TranscriptionController(Recognizer recognizer, Uploads uploads, JsonMapper json) {
         this.recognizer = recognizer;
         this.uploads = uploads;
+        this.json = json;
     }
 
     @PostMapping(path = "/v1/audio/transcriptions", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
@@ -54,6 +63,18 @@ class TranscriptionController {
             this.recognizer.rejectEarly(options.depth());
             FilePart file = options.file();
             String mediaType = Uploads.audioMediaType(file.headers().getContentType());
+            if (options.stream()) {
+                return this.uploads.read(file.content()).map((audio) -> {
+                    RecognitionRequest request = new RecognitionRequest(audio, mediaType, options.depth(),
+                            options.maxLatencyMillis());
+                    return ResponseEntity.ok()
+                        .contentType(MediaType.TEXT_EVENT_STREAM)
+                        .header(HttpHeaders.CACHE_CONTROL, "no-cache")
+                        .body(TranscriptionEvents.of(this.recognizer.recognizeProgressively(request),
+                                options.logprobs(),
+                                (depth) -> exchange.getAttributes().put(WebAttributes.DEPTH, depth), this.json));
+                });
+            }
             return this.uploads.read(file.content())
                 .flatMap((audio) -> this.recognizer
                     .recognize(new RecognitionRequest(audio, mediaType, options.depth(), options.maxLatencyMillis())))
@@ -82,7 +103,7 @@ class TranscriptionController {
      * The form's fields, checked.
      */
     record Options(FilePart file, ResponseFormat format, boolean words, boolean segments, DepthRequest depth,
-            long maxLatencyMillis) {
+            long maxLatencyMillis, boolean stream, boolean logprobs) {
 
         static Options from(MultiValueMap<String, Part> form) {
             Part filePart = form.getFirst("file");
@@ -115,7 +136,19 @@ class TranscriptionController {
             }
             DepthRequest depth = DepthRequest.parse(field(form, "depth"));
             long maxLatency = TranscriptionController.maxLatencyMillis(field(form, "max_latency_ms"));
-            return new Options(file, format, words, segments, depth, maxLatency);
+            boolean stream = bool(field(form, "stream"), "stream");
+            if (stream && format != ResponseFormat.JSON && format != ResponseFormat.TEXT) {
+                throw new InvalidRequestException("stream=true streams transcript events: response_format must be "
+                        + "json or text");
+            }
+            List<String> include = new ArrayList<>(fields(form, "include[]"));
+            include.addAll(fields(form, "include"));
+            for (String item : include) {
+                if (!"logprobs".equals(item.trim())) {
+                    throw new InvalidRequestException("include[] values must be 'logprobs'");
+                }
+            }
+            return new Options(file, format, words, segments, depth, maxLatency, stream, !include.isEmpty());
         }
 
         private static String field(MultiValueMap<String, Part> form, String name) {
@@ -132,6 +165,17 @@ class TranscriptionController {
                 .filter(FormFieldPart.class::isInstance)
                 .map((part) -> ((FormFieldPart) part).value())
                 .toList();
+        }
+
+        private static boolean bool(String value, String name) {
+            if (value == null || value.isBlank()) {
+                return false;
+            }
+            return switch (value.trim().toLowerCase(Locale.ROOT)) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw new InvalidRequestException(name + " must be true or false");
+            };
         }
 
         private static double number(String value, String name) {

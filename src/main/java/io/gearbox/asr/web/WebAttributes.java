@@ -15,9 +15,12 @@ public final class WebAttributes {
     /**
      * @param path a request path
      * @return the short endpoint name for one of this package's endpoints ({@code transcriptions}, {@code recognize},
-     * {@code models} or {@code governor}), or {@code null}
+     * {@code models}, also for one model, or {@code governor}), or {@code null}
      */
     public static String endpointOf(String path) {
+        if (path.startsWith("/v1/models/")) {
+            return "models";
+        }
         return switch (path) {
             case "/v1/audio/transcriptions" -> "transcriptions";
             case "/v1/recognize" -> "recognize";

@@ -337,6 +337,88 @@ class RecognizerTests {
     }
 
     @Test
+    void progressTellsEachSpanInOrderBeforeTheStitchedResultWhichIsRecognizesOwn() {
+        List<SpeechSpan> spans = List.of(span(0.5, 2.0), span(3.0, 5.5), span(6.0, 7.0));
+        // nothing heard in the first span: the deltas still concatenate to the stitched text
+        Recognizer recognizer = recognizer(DepthSelector.deepest(), new AdmissionQueue(2, 4, Duration.ofSeconds(1)),
+                System::nanoTime, cutter(spans), hearing("", "alpha", "beta", "", "alpha", "beta"));
+        byte[] wav = TestAudio.toneWav(8.0, 16000, 440);
+
+        List<RecognitionProgress> progress = recognizer
+            .recognizeProgressively(RecognitionRequest.of(wav, null, DepthRequest.auto()))
+            .collectList()
+            .block(TIMEOUT);
+        int progressSamples = this.samples.size();
+        Recognition recognized = recognizer.recognize(RecognitionRequest.of(wav, null, DepthRequest.auto()))
+            .block(TIMEOUT);
+
+        assertThat(progress).hasSize(4);
+        assertThat(progress.subList(0, 3)).allSatisfy((step) -> assertThat(step)
+            .isInstanceOf(RecognitionProgress.SpanRecognized.class));
+        List<RecognitionProgress.SpanRecognized> told = progress.subList(0, 3)
+            .stream()
+            .map(RecognitionProgress.SpanRecognized.class::cast)
+            .toList();
+        assertThat(told).extracting(RecognitionProgress.SpanRecognized::index).containsExactly(0, 1, 2);
+        assertThat(told).extracting(RecognitionProgress.SpanRecognized::delta).containsExactly("", "alpha", " beta");
+        assertThat(told).extracting(RecognitionProgress.SpanRecognized::depth)
+            .containsOnly(this.model.deepest());
+        // each span's words in the whole recording's time
+        assertThat(told.get(1).transcript().words()).extracting(Word::start).containsExactly(3.1);
+        Recognition finished = ((RecognitionProgress.Finished) progress.get(3)).recognition();
+        assertThat(finished.text()).isEqualTo("alpha beta").isEqualTo(recognized.text());
+        assertThat(finished.words()).isEqualTo(recognized.words());
+        assertThat(finished.segments()).isEqualTo(recognized.segments());
+        // the same samples as recognize: one per span
+        assertThat(progressSamples).isEqualTo(3);
+        assertThat(this.samples).hasSize(6);
+        assertThat(this.admissions).hasSize(6);
+    }
+
+    @Test
+    void progressOfARecordingRecognisedWholeIsOnlyItsResult() {
+        Recognizer recognizer = recognizer(DepthSelector.deepest(), new AdmissionQueue(1, 0, Duration.ofSeconds(1)));
+
+        List<RecognitionProgress> progress = recognizer
+            .recognizeProgressively(RecognitionRequest.of(TestAudio.toneWav(1.5, 16000, 440), null,
+                    DepthRequest.auto()))
+            .collectList()
+            .block(TIMEOUT);
+
+        assertThat(progress).singleElement().isInstanceOfSatisfying(RecognitionProgress.Finished.class,
+                (finished) -> assertThat(finished.recognition().depth()).isEqualTo(this.model.deepest()));
+        assertThat(this.samples).hasSize(1);
+    }
+
+    @Test
+    void cancellingProgressAfterItsFirstSpanFreesTheRecordingsPlace() {
+        AdmissionQueue admission = new AdmissionQueue(1, 0, Duration.ofSeconds(1));
+        List<SpeechSpan> spans = List.of(span(0.5, 2.0), span(3.0, 5.5), span(6.0, 7.0));
+        Recognizer recognizer = recognizer(DepthSelector.deepest(), admission, System::nanoTime, cutter(spans),
+                oneWord(new CopyOnWriteArrayList<>()));
+
+        RecognitionProgress first = recognizer
+            .recognizeProgressively(RecognitionRequest.of(TestAudio.toneWav(8.0, 16000, 440), null,
+                    DepthRequest.auto()))
+            .next()
+            .block(TIMEOUT);
+
+        assertThat(first).isInstanceOf(RecognitionProgress.SpanRecognized.class);
+        assertThat(admission.waiting() + admission.inFlight()).isZero();
+    }
+
+    @Test
+    void undecodableAudioFailsProgressBeforeAnythingIsTold() {
+        Recognizer recognizer = recognizer(DepthSelector.deepest(), new AdmissionQueue(1, 0, Duration.ofSeconds(1)));
+
+        assertThatExceptionOfType(InvalidAudioException.class).isThrownBy(() -> recognizer
+            .recognizeProgressively(RecognitionRequest.of(new byte[] { 'R', 'I', 'F', 'F', 1, 2, 3 }, "audio/wav",
+                    DepthRequest.auto()))
+            .collectList()
+            .block(TIMEOUT));
+    }
+
+    @Test
     void shortRecordingsAreRecognisedWholeWithoutLookingForSpeech() {
         LongFormCutter cutter = cutter(2.0, () -> {
             throw new AssertionError("a recording under the threshold is recognised whole");
@@ -509,6 +591,26 @@ class RecognizerTests {
             public Transcript decode(float[][] logProbs, int length) {
                 frames.add(length);
                 return new Transcript("word", List.of(new Word("word", 0.1, 0.2, 0.9)), 0.9);
+            }
+
+            @Override
+            public Settings settings() {
+                return new Settings("greedy", 1, null);
+            }
+
+        };
+    }
+
+    /** A decoder that hears the given texts, one a call in turn, each as one word 0.1-0.2 s into its input. */
+    private static CtcDecoder hearing(String... texts) {
+        AtomicInteger calls = new AtomicInteger();
+        return new CtcDecoder() {
+
+            @Override
+            public Transcript decode(float[][] logProbs, int length) {
+                String text = texts[calls.getAndIncrement() % texts.length];
+                return text.isEmpty() ? Transcript.empty()
+                        : new Transcript(text, List.of(new Word(text, 0.1, 0.2, 0.9)), 0.9);
             }
 
             @Override
