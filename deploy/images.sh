@@ -7,6 +7,7 @@
 #   deploy/images.sh            # localhost/gearbox-jre-base:bookworm, localhost/gearbox-prometheus:bookworm,
 #                               # localhost/gearbox-asr:dev
 #   IMAGE=localhost/gearbox-asr:1 deploy/images.sh
+#   deploy/images.sh --bases    # only the base images (before the jar exists, as .ci/run does)
 #
 # Prints how long each step took and the service image's size.
 set -euo pipefail
@@ -39,6 +40,9 @@ base_image() {
 
 base_image "$JRE_BASE" openjdk-17-jre-headless
 base_image "$PROMETHEUS_IMAGE" prometheus
+if [ "${1:-}" = "--bases" ]; then
+  exit 0
+fi
 
 jars=(target/gearbox-asr-*.jar)
 if [ ! -f "${jars[0]}" ]; then
