@@ -27,8 +27,9 @@ class ComposeStackTests {
 
     @Test
     void prometheusScrapesTheServicesSeriesInTheComposeStack() throws Exception {
-        Assumptions.assumeTrue(System.getenv("DOCKER_HOST") != null || Files.exists(Path.of("/var/run/docker.sock")),
-                "No Docker API socket (DOCKER_HOST): the compose stack is not brought up");
+        Assumptions.assumeTrue(ContainerImageTests.engineAnswers(),
+                "No container engine: neither Docker nor a Docker API socket (DOCKER_HOST, e.g. podman system service) "
+                        + "answers, so the compose stack is not brought up");
         Assumptions.assumeTrue(onPath("podman") && onPath("docker-compose"),
                 "podman or docker-compose is missing: the compose stack is not brought up");
         Assumptions.assumeTrue(succeeds(List.of("podman", "image", "exists", "localhost/gearbox-prometheus:bookworm")),

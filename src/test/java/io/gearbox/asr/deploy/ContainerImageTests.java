@@ -15,6 +15,7 @@ import com.github.dockerjava.api.model.ContainerConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.Container.ExecResult;
@@ -45,18 +46,20 @@ class ContainerImageTests {
 
     private static GenericContainer<?> service;
 
+    /** Why the tests are skipped, or {@code null} when an engine answers and the jar is there. */
+    private static String missing;
+
     @BeforeAll
     static void buildTheImageAndStartOneContainer() {
-        boolean engine;
-        try {
-            engine = DockerClientFactory.instance().isDockerAvailable();
+        if (!engineAnswers()) {
+            missing = "No container engine: neither Docker nor a Docker API socket (DOCKER_HOST, e.g. podman system "
+                    + "service) answers, so the image is not built or tested";
+            return;
         }
-        catch (RuntimeException | LinkageError ex) {
-            engine = false;
+        if (!Files.isRegularFile(JAR)) {
+            missing = "No packaged jar at " + JAR + " (these tests run after 'package')";
+            return;
         }
-        Assumptions.assumeTrue(engine, "No container engine: neither Docker nor a Docker API socket (DOCKER_HOST, "
-                + "e.g. podman system service) answers, so the image is not built or tested");
-        Assumptions.assumeTrue(Files.isRegularFile(JAR), "No packaged jar at " + JAR + " (run after 'package')");
         ImageFromDockerfile image = new ImageFromDockerfile("localhost/gearbox-asr-test", false)
             .withDockerfile(Path.of("Dockerfile").toAbsolutePath());
         String base = System.getenv("GEARBOX_BASE_IMAGE");
@@ -71,6 +74,22 @@ class ContainerImageTests {
             .waitingFor(Wait.forHttp("/actuator/health/readiness").forStatusCode(200)
                 .withStartupTimeout(Duration.ofMinutes(5)));
         service.start();
+    }
+
+    /** Skips each test, with the reason in its report, where the class could not start the container. */
+    @BeforeEach
+    void needsTheContainer() {
+        Assumptions.assumeTrue(missing == null, missing);
+    }
+
+    /** @return whether a Docker API (Docker's, or podman's socket in {@code DOCKER_HOST}) answers */
+    static boolean engineAnswers() {
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        }
+        catch (RuntimeException | LinkageError ex) {
+            return false;
+        }
     }
 
     @AfterAll
