@@ -3,8 +3,6 @@ package io.gearbox.asr.inference;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.Map;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
@@ -28,9 +26,7 @@ final class ExitSession implements AutoCloseable {
 
     private final ModelManifest.Outputs outputs;
 
-    private final ReadWriteLock lock = new ReentrantReadWriteLock();
-
-    private boolean closed;
+    private final RunGuard guard;
 
     ExitSession(int depth, OrtEnvironment environment, OrtSession session, ModelManifest.Inputs inputs,
             ModelManifest.Outputs outputs) {
@@ -39,6 +35,7 @@ final class ExitSession implements AutoCloseable {
         this.session = session;
         this.inputs = inputs;
         this.outputs = outputs;
+        this.guard = new RunGuard("Exit " + depth);
     }
 
     int depth() {
@@ -53,27 +50,22 @@ final class ExitSession implements AutoCloseable {
      * @return log-probabilities {@code [batch][T'][V]} and the valid output frames of each row
      */
     Output run(float[] features, long[] shape, long[] lengths) {
-        this.lock.readLock().lock();
         try {
-            if (this.closed) {
-                throw new IllegalStateException("Exit " + this.depth + " is closed");
-            }
-            try (OnnxTensor x = OnnxTensor.createTensor(this.environment, FloatBuffer.wrap(features), shape);
-                    OnnxTensor xLengths = OnnxTensor.createTensor(this.environment, LongBuffer.wrap(lengths),
-                            new long[] { lengths.length });
-                    OrtSession.Result result = this.session
-                        .run(Map.of(this.inputs.features(), x, this.inputs.featureLengths(), xLengths))) {
-                float[][][] logProbs = (float[][][]) value(result, this.outputs.logProbs());
-                long[] outLengths = (long[]) value(result, this.outputs.logProbLengths());
-                return new Output(logProbs, outLengths);
-            }
-            catch (OrtException ex) {
-                throw new InferenceException("Exit " + this.depth + " failed: " + ex.getMessage(),
-                        ex.getCode().name(), ex);
-            }
+            return this.guard.run(() -> {
+                try (OnnxTensor x = OnnxTensor.createTensor(this.environment, FloatBuffer.wrap(features), shape);
+                        OnnxTensor xLengths = OnnxTensor.createTensor(this.environment, LongBuffer.wrap(lengths),
+                                new long[] { lengths.length });
+                        OrtSession.Result result = this.session
+                            .run(Map.of(this.inputs.features(), x, this.inputs.featureLengths(), xLengths))) {
+                    float[][][] logProbs = (float[][][]) value(result, this.outputs.logProbs());
+                    long[] outLengths = (long[]) value(result, this.outputs.logProbLengths());
+                    return new Output(logProbs, outLengths);
+                }
+            });
         }
-        finally {
-            this.lock.readLock().unlock();
+        catch (OrtException ex) {
+            throw new InferenceException("Exit " + this.depth + " failed: " + ex.getMessage(), ex.getCode().name(),
+                    ex);
         }
     }
 
@@ -85,30 +77,20 @@ final class ExitSession implements AutoCloseable {
     }
 
     boolean isClosed() {
-        this.lock.readLock().lock();
-        try {
-            return this.closed;
-        }
-        finally {
-            this.lock.readLock().unlock();
-        }
+        return this.guard.isClosed();
     }
 
+    /** Closes the session once no run is inside it (see {@link RunGuard}); later runs fail. Idempotent. */
     @Override
     public void close() {
-        this.lock.writeLock().lock();
         try {
-            if (this.closed) {
-                return;
-            }
-            this.closed = true;
-            this.session.close();
+            this.guard.close(() -> {
+                this.session.close();
+                return null;
+            });
         }
         catch (OrtException ex) {
             throw new InferenceException("Closing exit " + this.depth + " failed", ex.getCode().name(), ex);
-        }
-        finally {
-            this.lock.writeLock().unlock();
         }
     }
 

@@ -6,8 +6,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
@@ -51,9 +49,7 @@ public final class SileroVad implements AutoCloseable {
     /** The {@code sr} input, a read-only int64 scalar shared by every run; closed with the session. */
     private final OnnxTensor sampleRateTensor;
 
-    private final ReadWriteLock lock = new ReentrantReadWriteLock();
-
-    private boolean closed;
+    private final RunGuard guard = new RunGuard("The voice activity detector");
 
     private SileroVad(OrtEnvironment environment, OrtSession session, OnnxTensor sampleRateTensor) {
         this.environment = environment;
@@ -159,13 +155,7 @@ public final class SileroVad implements AutoCloseable {
 
     /** @return whether the session is still open */
     public boolean isOpen() {
-        this.lock.readLock().lock();
-        try {
-            return !this.closed;
-        }
-        finally {
-            this.lock.readLock().unlock();
-        }
+        return !this.guard.isClosed();
     }
 
     private void checkOpen() {
@@ -175,38 +165,34 @@ public final class SileroVad implements AutoCloseable {
     }
 
     /**
-     * Runs one window under the read lock, so that {@link #close()} cannot release the session under it.
+     * Runs one window inside the guard, so that {@link #close()} cannot release the session under it.
      * @param input {@code CONTEXT_SAMPLES + WINDOW_SAMPLES} samples
      * @param state the recurrent state, replaced in place by the model's next state
      * @return the window's speech probability
      */
     private float runWindow(float[] input, float[] state) {
-        this.lock.readLock().lock();
         try {
-            if (this.closed) {
-                throw new IllegalStateException("The voice activity detector is closed");
-            }
-            try (OnnxTensor x = OnnxTensor.createTensor(this.environment, FloatBuffer.wrap(input), INPUT_SHAPE);
-                    OnnxTensor h = OnnxTensor.createTensor(this.environment, FloatBuffer.wrap(state), STATE_SHAPE);
-                    OrtSession.Result result = this.session
-                        .run(Map.of("input", x, "state", h, "sr", this.sampleRateTensor))) {
-                FloatBuffer probability = tensor(result, "output").getFloatBuffer();
-                FloatBuffer next = tensor(result, "stateN").getFloatBuffer();
-                if (next.remaining() != STATE_SIZE || probability.remaining() != 1) {
-                    throw new InferenceException("The voice activity model returned " + probability.remaining()
-                            + " probabilities and a state of " + next.remaining() + " floats", "INVALID_GRAPH",
-                            null);
+            return this.guard.run(() -> {
+                try (OnnxTensor x = OnnxTensor.createTensor(this.environment, FloatBuffer.wrap(input), INPUT_SHAPE);
+                        OnnxTensor h = OnnxTensor.createTensor(this.environment, FloatBuffer.wrap(state),
+                                STATE_SHAPE);
+                        OrtSession.Result result = this.session
+                            .run(Map.of("input", x, "state", h, "sr", this.sampleRateTensor))) {
+                    FloatBuffer probability = tensor(result, "output").getFloatBuffer();
+                    FloatBuffer next = tensor(result, "stateN").getFloatBuffer();
+                    if (next.remaining() != STATE_SIZE || probability.remaining() != 1) {
+                        throw new InferenceException("The voice activity model returned " + probability.remaining()
+                                + " probabilities and a state of " + next.remaining() + " floats", "INVALID_GRAPH",
+                                null);
+                    }
+                    next.get(state);
+                    return probability.get(0);
                 }
-                next.get(state);
-                return probability.get(0);
-            }
-            catch (OrtException ex) {
-                throw new InferenceException("The voice activity model failed: " + ex.getMessage(),
-                        ex.getCode().name(), ex);
-            }
+            });
         }
-        finally {
-            this.lock.readLock().unlock();
+        catch (OrtException ex) {
+            throw new InferenceException("The voice activity model failed: " + ex.getMessage(), ex.getCode().name(),
+                    ex);
         }
     }
 
@@ -221,23 +207,22 @@ public final class SileroVad implements AutoCloseable {
         return tensor;
     }
 
-    /** Closes the session, waiting for windows in progress; later runs fail. Idempotent. */
+    /** Closes the session, waiting for windows in progress (see {@link RunGuard}); later runs fail. Idempotent. */
     @Override
     public void close() {
-        this.lock.writeLock().lock();
         try {
-            if (this.closed) {
-                return;
-            }
-            this.closed = true;
-            this.sampleRateTensor.close();
-            this.session.close();
+            this.guard.close(() -> {
+                try {
+                    this.sampleRateTensor.close();
+                }
+                finally {
+                    this.session.close();
+                }
+                return null;
+            });
         }
         catch (OrtException ex) {
             throw new InferenceException("Closing the voice activity model failed", ex.getCode().name(), ex);
-        }
-        finally {
-            this.lock.writeLock().unlock();
         }
     }
 

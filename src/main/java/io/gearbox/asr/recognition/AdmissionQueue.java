@@ -1,6 +1,7 @@
 package io.gearbox.asr.recognition;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
@@ -16,6 +17,10 @@ import java.util.function.LongSupplier;
  * on time (deadline-based shedding, as Triton's queue policy timeouts do). The bound is fixed, or read at each check
  * from a supplier ({@link #limitQueueWait}), so that it can follow a latency objective changed at run time.
  *
+ * <p>At shutdown it is {@link #close() closed}: admission then fails with {@link ServiceStoppingException} (503
+ * with {@code Retry-After}, so that clients retry on another instance), and {@link #drained()} completes once the last
+ * utterance admitted before the close has released its place.
+ *
  * <p>Lock-free; {@link #waiting()} and {@link #inFlight()} are the queue and in-flight gauges.
  */
 public final class AdmissionQueue {
@@ -28,7 +33,16 @@ public final class AdmissionQueue {
 
     private volatile LongSupplier maxQueueWaitNanos;
 
+    /** Bit of {@link #admitted} set by {@link #close()}; the bits below it count the admitted utterances. */
+    private static final int CLOSED = 1 << 30;
+
+    /**
+     * The admitted utterances, with {@link #CLOSED} set once closed: one word, so that an admission racing the close
+     * either counts before it (and is drained) or fails, never slips in after {@link #drained()} completed.
+     */
     private final AtomicInteger admitted = new AtomicInteger();
+
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
 
     private final AtomicInteger running = new AtomicInteger();
 
@@ -85,11 +99,15 @@ public final class AdmissionQueue {
      * @return the permit, to {@link Permit#start() start} when processing begins and
      * {@link Permit#release() release} when it ends
      * @throws OverloadedException if {@link #capacity()} utterances are already admitted
+     * @throws ServiceStoppingException if the queue is closed
      */
     Permit admit() {
         int capacity = capacity();
         while (true) {
             int current = this.admitted.get();
+            if ((current & CLOSED) != 0) {
+                throw stopping();
+            }
             if (current >= capacity) {
                 throw overloaded();
             }
@@ -110,13 +128,51 @@ public final class AdmissionQueue {
         return new Permit();
     }
 
-    /** @return whether admission would fail right now */
+    /** @return whether admission would fail right now: the queue is full or closed */
     public boolean isFull() {
-        return this.admitted.get() >= capacity();
+        int current = this.admitted.get();
+        return (current & CLOSED) != 0 || current >= capacity();
     }
 
+    /** @return the failure admission gives now: {@link ServiceStoppingException} once closed, else overloaded */
     OverloadedException overloaded() {
+        if (isClosed()) {
+            return stopping();
+        }
         return new OverloadedException(capacity(), this.retryAfter);
+    }
+
+    private ServiceStoppingException stopping() {
+        return new ServiceStoppingException(this.retryAfter);
+    }
+
+    /**
+     * Stops admitting: every later {@link #admit()} fails with {@link ServiceStoppingException}. Utterances already
+     * admitted carry on; {@link #drained()} completes when the last of them is released. Idempotent.
+     */
+    public void close() {
+        int before = this.admitted.getAndUpdate((current) -> current | CLOSED);
+        if ((before & ~CLOSED) == 0) {
+            this.drained.complete(null);
+        }
+    }
+
+    /** @return whether {@link #close()} was called */
+    public boolean isClosed() {
+        return (this.admitted.get() & CLOSED) != 0;
+    }
+
+    /**
+     * @return completes once the queue is closed and every utterance admitted before has released its place (a
+     * view: completing or cancelling it does not affect the queue)
+     */
+    public CompletableFuture<Void> drained() {
+        return this.drained.copy();
+    }
+
+    /** @return utterances admitted and not yet released, processing and waiting */
+    public int admitted() {
+        return this.admitted.get() & ~CLOSED;
     }
 
     /**
@@ -134,7 +190,7 @@ public final class AdmissionQueue {
 
     /** @return utterances admitted but not yet being processed */
     public int waiting() {
-        return Math.max(0, this.admitted.get() - this.running.get());
+        return Math.max(0, admitted() - this.running.get());
     }
 
     /** @return utterances being processed */
@@ -192,8 +248,8 @@ public final class AdmissionQueue {
             if (previous == RUNNING) {
                 AdmissionQueue.this.running.decrementAndGet();
             }
-            if (previous != RELEASED) {
-                AdmissionQueue.this.admitted.decrementAndGet();
+            if (previous != RELEASED && AdmissionQueue.this.admitted.decrementAndGet() == CLOSED) {
+                AdmissionQueue.this.drained.complete(null);
             }
         }
 

@@ -9,6 +9,7 @@ import io.gearbox.asr.audio.AudioTooLongException;
 import io.gearbox.asr.audio.InvalidAudioException;
 import io.gearbox.asr.audio.UnsupportedAudioException;
 import io.gearbox.asr.recognition.OverloadedException;
+import io.gearbox.asr.recognition.ServiceStoppingException;
 import io.gearbox.asr.recognition.UnknownDepthException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +52,8 @@ import org.springframework.web.server.WebExceptionHandler;
  * <td>forbidden, admin_disabled</td></tr>
  * <tr><td>{@link UnknownModelException}</td><td>404</td><td>model_not_found</td></tr>
  * <tr><td>{@link UnknownDepthException}</td><td>422</td><td>unknown_depth</td></tr>
+ * <tr><td>{@link ServiceStoppingException}: the service is draining to stop</td><td>503 + {@code Retry-After}</td>
+ * <td>shutting_down</td></tr>
  * <tr><td>{@link OverloadedException}</td><td>503 + {@code Retry-After}</td><td>overloaded</td></tr>
  * <tr><td>Spring's {@link ErrorResponse}s (404, 405, 406, ...)</td><td>theirs</td><td>from the status</td></tr>
  * <tr><td>anything else</td><td>500</td><td>internal_error</td></tr>
@@ -154,7 +157,8 @@ class ProblemDetailsExceptionHandler implements WebExceptionHandler {
         }
         if (failure instanceof OverloadedException overloaded) {
             long seconds = Math.max(1, (overloaded.retryAfter().toMillis() + 999) / 1000);
-            return new Problem(HttpStatus.SERVICE_UNAVAILABLE, failure.getMessage(), "overloaded", seconds);
+            String code = (failure instanceof ServiceStoppingException) ? "shutting_down" : "overloaded";
+            return new Problem(HttpStatus.SERVICE_UNAVAILABLE, failure.getMessage(), code, seconds);
         }
         if (failure instanceof ErrorResponse errorResponse) {
             return fromErrorResponse(errorResponse, failure);

@@ -89,9 +89,19 @@ class PropertiesTests {
             .run((context) -> assertThat(context).hasFailed());
     }
 
+    @Test
+    void aStopWaitsTwentyFiveSecondsForTheRequestsInFlightByDefaultAndNeverANegativeTime() {
+        this.runner.run((context) -> assertThat(context.getBean(ShutdownProperties.class).gracePeriod())
+            .isEqualTo(Duration.ofSeconds(25)));
+        this.runner.withPropertyValues("asr.shutdown.grace-period=0s")
+            .run((context) -> assertThat(context.getBean(ShutdownProperties.class).gracePeriod()).isZero());
+        this.runner.withPropertyValues("asr.shutdown.grace-period=-1s")
+            .run((context) -> assertThat(context).hasFailed());
+    }
+
     @Configuration(proxyBeanMethods = false)
     @EnableConfigurationProperties({ ModelProperties.class, InferenceProperties.class, RecognitionProperties.class,
-            LimitsProperties.class, DecodingProperties.class, SegmentationProperties.class })
+            LimitsProperties.class, DecodingProperties.class, SegmentationProperties.class, ShutdownProperties.class })
     static class AllProperties {
 
     }

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class AdmissionQueueTests {
 
@@ -74,6 +75,41 @@ class AdmissionQueueTests {
         limit.set(0);
         assertThat(queue.expired(Long.MAX_VALUE)).isNull();
         assertThat(queue.maxQueueWait()).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void aClosedQueueTurnsNewUtterancesAwayAsStoppingAndDrainsWhenTheAdmittedOnesRelease() {
+        AdmissionQueue queue = new AdmissionQueue(2, 2, Duration.ofSeconds(3));
+        AdmissionQueue.Permit running = queue.admit();
+        running.start();
+        AdmissionQueue.Permit waiting = queue.admit();
+
+        queue.close();
+
+        assertThat(queue.isClosed()).isTrue();
+        assertThat(queue.isFull()).as("nothing more is admitted").isTrue();
+        assertThatThrownBy(queue::admit).isInstanceOf(ServiceStoppingException.class)
+            .satisfies((ex) -> assertThat(((OverloadedException) ex).retryAfter()).isEqualTo(Duration.ofSeconds(3)));
+        assertThat(queue.overloaded()).isInstanceOf(ServiceStoppingException.class);
+        assertThat(queue.admitted()).isEqualTo(2);
+        assertThat(queue.drained()).isNotDone();
+        running.release();
+        assertThat(queue.drained()).as("one still admitted").isNotDone();
+        waiting.release();
+        waiting.release();
+        assertThat(queue.drained()).isDone();
+        assertThat(queue.admitted()).isZero();
+        assertThat(queue.waiting()).isZero();
+    }
+
+    @Test
+    void anIdleQueueIsDrainedAsSoonAsItCloses() {
+        AdmissionQueue queue = new AdmissionQueue(1, 0, Duration.ofSeconds(1));
+        queue.admit().release();
+        assertThat(queue.drained()).as("open queues are never drained").isNotDone();
+        queue.close();
+        queue.close();
+        assertThat(queue.drained()).isDone();
     }
 
     @Test

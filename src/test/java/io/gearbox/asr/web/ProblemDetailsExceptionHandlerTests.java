@@ -7,6 +7,7 @@ import io.gearbox.asr.audio.AudioTooLongException;
 import io.gearbox.asr.audio.InvalidAudioException;
 import io.gearbox.asr.audio.UnsupportedAudioException;
 import io.gearbox.asr.recognition.OverloadedException;
+import io.gearbox.asr.recognition.ServiceStoppingException;
 import io.gearbox.asr.recognition.UnknownDepthException;
 import io.gearbox.asr.web.ProblemDetailsExceptionHandler.Problem;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,8 @@ class ProblemDetailsExceptionHandlerTests {
         assertProblem(new UnknownDepthException("7", List.of(2, 12)), HttpStatus.UNPROCESSABLE_CONTENT,
                 "unknown_depth");
         assertProblem(new OverloadedException(4, Duration.ofSeconds(1)), HttpStatus.SERVICE_UNAVAILABLE, "overloaded");
+        assertProblem(new ServiceStoppingException(Duration.ofSeconds(1)), HttpStatus.SERVICE_UNAVAILABLE,
+                "shutting_down");
         assertProblem(new MethodNotAllowedException("PUT", List.of()), HttpStatus.METHOD_NOT_ALLOWED,
                 "method_not_allowed");
         assertProblem(new ServerWebInputException("Failed to read /secret/path"), HttpStatus.BAD_REQUEST,
@@ -49,6 +52,8 @@ class ProblemDetailsExceptionHandlerTests {
             .retryAfterSeconds()).isEqualTo(1);
         assertThat(ProblemDetailsExceptionHandler.toProblem(new OverloadedException(4, Duration.ofMillis(2100)))
             .retryAfterSeconds()).isEqualTo(3);
+        assertThat(ProblemDetailsExceptionHandler.toProblem(new ServiceStoppingException(Duration.ofMillis(4500)))
+            .retryAfterSeconds()).as("a stopping service suggests a retry too").isEqualTo(5);
     }
 
     @Test
