@@ -14,6 +14,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Configuration;
 
 /**
@@ -36,6 +37,43 @@ class StreamingConfiguration {
         int threads = Runtime.getRuntime().availableProcessors();
         return Schedulers.newBoundedElastic(threads, 64 * stream.maxSessions(),
                 new WorkerThreads("asr-stream", recognition.workerNiceness()), 60);
+    }
+
+    /**
+     * Ends the streams before the recordings' drain ({@link ShutdownConfiguration}): each finishes its open
+     * utterance (whose final is admitted, so the drain then waits for it) and is told to connect again.
+     */
+    @Bean
+    @ConditionalOnBean(StreamingRecognizer.class)
+    SmartLifecycle streamDrain(StreamingRecognizer streams, ShutdownProperties shutdown) {
+        return new SmartLifecycle() {
+
+            private volatile boolean running;
+
+            @Override
+            public void start() {
+                this.running = true;
+            }
+
+            @Override
+            public void stop() {
+                if (this.running) {
+                    this.running = false;
+                    streams.stop(shutdown.gracePeriod());
+                }
+            }
+
+            @Override
+            public boolean isRunning() {
+                return this.running;
+            }
+
+            @Override
+            public int getPhase() {
+                return ShutdownConfiguration.DRAIN_PHASE + 1;
+            }
+
+        };
     }
 
     @Bean

@@ -39,7 +39,10 @@ public final class StreamRefusedException extends RuntimeException {
         TOO_MANY_STREAMS,
 
         /** The admission queue is full: the stream's results would come late. */
-        SATURATED
+        SATURATED,
+
+        /** The service is stopping. */
+        STOPPING
 
     }
 

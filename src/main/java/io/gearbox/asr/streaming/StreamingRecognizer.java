@@ -1,6 +1,11 @@
 package io.gearbox.asr.streaming;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -10,12 +15,14 @@ import io.gearbox.asr.segmentation.Endpointer;
 import io.gearbox.asr.segmentation.VadSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 
 /**
  * Opens live streams over the service's recogniser and voice activity detector, at most
  * {@link StreamSettings#maxSessions()} at once, and none while the admission queue is full (a stream taken then
- * would get its results late). Thread-safe.
+ * would get its results late) or once the service is stopping ({@link #stop}). Thread-safe.
  */
 public final class StreamingRecognizer {
 
@@ -34,6 +41,14 @@ public final class StreamingRecognizer {
     private final List<StreamListener> listeners;
 
     private final AtomicInteger open = new AtomicInteger();
+
+    /** Completes when the service starts to stop: every stream finishes its utterance and ends. */
+    private final Sinks.Empty<Void> stopping = Sinks.empty();
+
+    private volatile boolean stopped;
+
+    /** Completes once stopped and the last stream has closed. */
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
     /**
      * @param recognizer decodes, admits and schedules every utterance
@@ -66,6 +81,11 @@ public final class StreamingRecognizer {
      * @throws io.gearbox.asr.recognition.UnknownDepthException for a pinned depth the model lacks
      */
     public RecognitionStream open(StreamOptions options) {
+        if (this.stopped) {
+            refused(StreamRefusedException.Reason.STOPPING);
+            throw new StreamRefusedException(StreamRefusedException.Reason.STOPPING,
+                    "The service is stopping; connect again", this.recognizer.admission().retryAfter());
+        }
         this.recognizer.rejectEarlyDepth(options.depth());
         if (this.recognizer.admission().isFull()) {
             refused(StreamRefusedException.Reason.SATURATED);
@@ -88,13 +108,54 @@ public final class StreamingRecognizer {
             Endpointer endpointer = new Endpointer(this.vadSettings, options.endpoints(), this.vad.sampleRate(),
                     this.vad.windowSamples());
             RecognitionStream stream = new RecognitionStream(this.recognizer, this.vad.newStream(), endpointer,
-                    options, this.settings, this.scheduler, this.listeners, this.open::decrementAndGet);
+                    options, this.settings, this.scheduler, this.listeners, this::closedOne);
             this.listeners.forEach((listener) -> notify(listener, StreamListener::onOpened));
             return stream;
         }
         catch (RuntimeException ex) {
             this.open.decrementAndGet();
             throw ex;
+        }
+    }
+
+    /**
+     * Starts the stop: new streams are refused, and every open one is told ({@link #stopping()}) to finish its
+     * utterance and end. Then waits for them to close.
+     * @param gracePeriod the longest to wait
+     * @return whether every stream closed in time
+     */
+    public boolean stop(Duration gracePeriod) {
+        this.stopped = true;
+        this.stopping.tryEmitEmpty();
+        if (this.open.get() == 0) {
+            this.closed.complete(null);
+        }
+        logger.info("Stopping: {} stream(s) open, told to finish their utterances", this.open.get());
+        try {
+            this.closed.get(gracePeriod.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        }
+        catch (TimeoutException ex) {
+            logger.warn("Stopping: {} stream(s) still open after {}", this.open.get(), gracePeriod);
+            return false;
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        catch (ExecutionException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /** @return completes when the service starts to stop; each stream then finishes its utterance and ends */
+    public Mono<Void> stopping() {
+        return this.stopping.asMono();
+    }
+
+    private void closedOne() {
+        if (this.open.decrementAndGet() == 0 && this.stopped) {
+            this.closed.complete(null);
         }
     }
 

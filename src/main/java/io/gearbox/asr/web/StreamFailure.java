@@ -15,7 +15,7 @@ import org.springframework.web.reactive.socket.CloseStatus;
  * How a live stream ends on a failure: the error's short code and message for the client, and the WebSocket close
  * status. The streams' counterpart of {@link ProblemDetailsExceptionHandler}, and like it the one place that maps
  * failures, for every streaming protocol: 1003 for data the service cannot take, 1007 for an invalid message,
- * 1008 for a limit, 1013 when saturated, 1011 for anything else (logged).
+ * 1008 for a limit, 1013 when saturated, 1001 when the service is stopping, 1011 for anything else (logged).
  *
  * @param code the short code, such as {@code invalid_config}
  * @param message for the client
@@ -33,6 +33,9 @@ record StreamFailure(String code, String message, CloseStatus status) {
 
     /** A limit (1008). */
     static final CloseStatus POLICY = CloseStatus.POLICY_VIOLATION;
+
+    /** The service is stopping (1001). */
+    static final CloseStatus GOING_AWAY = CloseStatus.GOING_AWAY;
 
     /** Saturated (1013). */
     static final CloseStatus TRY_AGAIN_LATER = CloseStatus.SERVICE_OVERLOAD;
@@ -73,6 +76,10 @@ record StreamFailure(String code, String message, CloseStatus status) {
     static StreamFailure of(Throwable failure) {
         if (failure instanceof StreamProtocolException protocol) {
             return new StreamFailure(protocol.code, protocol.getMessage(), protocol.status);
+        }
+        if (failure instanceof StreamRefusedException refused
+                && refused.reason() == StreamRefusedException.Reason.STOPPING) {
+            return new StreamFailure("shutting_down", refused.getMessage(), GOING_AWAY);
         }
         if (failure instanceof StreamRefusedException refused) {
             String code = (refused.reason() == StreamRefusedException.Reason.TOO_MANY_STREAMS) ? "too_many_streams"

@@ -1,6 +1,7 @@
 package io.gearbox.asr.web;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import io.gearbox.asr.audio.PcmEncoding;
 import io.gearbox.asr.audio.Resampler;
 import io.gearbox.asr.decoding.Word;
 import io.gearbox.asr.streaming.RecognitionStream;
+import io.gearbox.asr.streaming.StreamRefusedException;
 import io.gearbox.asr.streaming.StreamResult;
 import io.gearbox.asr.streaming.StreamSettings;
 import io.gearbox.asr.streaming.StreamingRecognizer;
@@ -99,8 +101,16 @@ final class StreamSocketHandler implements WebSocketHandler {
          * read and ignored, the replies are completed, and the close goes out with its status.
          */
         Mono<Void> run() {
-            Mono<Void> receiving = this.session.receive()
+            // The service's stop arrives as one more message, until the client's messages end.
+            Sinks.One<Boolean> inboundDone = Sinks.one();
+            Flux<Inbound> messages = this.session.receive()
                 .map(this::readSafely)
+                .doFinally((signal) -> inboundDone.tryEmitValue(true));
+            Flux<Inbound> stop = StreamSocketHandler.this.streams.stopping()
+                .thenReturn((Inbound) new Inbound.Stop())
+                .flux()
+                .takeUntilOther(inboundDone.asMono());
+            Mono<Void> receiving = Flux.merge(messages, stop)
                 .concatMap((inbound) -> this.finished ? Flux.<String>empty()
                         : Flux.defer(() -> handle(inbound)).onErrorResume((failure) -> {
                             fail(failure);
@@ -186,6 +196,9 @@ final class StreamSocketHandler implements WebSocketHandler {
             if (inbound instanceof Inbound.Failure failure) {
                 throw failure.failure();
             }
+            if (inbound instanceof Inbound.Stop) {
+                return stop();
+            }
             if (inbound instanceof Inbound.Control) {
                 return Flux.empty();
             }
@@ -216,6 +229,23 @@ final class StreamSocketHandler implements WebSocketHandler {
                 samples = this.resampler.accept(samples);
             }
             return this.stream.accept(samples).map(this::json);
+        }
+
+        /**
+         * The service is stopping: the open utterance is finished as on {@code end}, then the error
+         * {@code shutting_down} and 1001 tell the client to connect again.
+         */
+        private Flux<String> stop() {
+            StreamRefusedException stopping = new StreamRefusedException(StreamRefusedException.Reason.STOPPING,
+                    "The service is stopping; connect again", Duration.ZERO);
+            if (this.stream == null) {
+                return Flux.error(stopping);
+            }
+            float[] rest = (this.resampler != null) ? this.resampler.flush() : new float[0];
+            return this.stream.accept(rest)
+                .concatWith(this.stream.finish())
+                .map(this::json)
+                .concatWith(Flux.error(stopping));
         }
 
         private void open(String text) {
@@ -323,6 +353,9 @@ final class StreamSocketHandler implements WebSocketHandler {
         }
 
         record Failure(RuntimeException failure) implements Inbound {
+        }
+
+        record Stop() implements Inbound {
         }
 
     }
