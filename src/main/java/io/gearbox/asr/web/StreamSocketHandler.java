@@ -279,6 +279,13 @@ final class StreamSocketHandler implements WebSocketHandler {
          * the failure's status. Only the first failure counts.
          */
         private void fail(Throwable failure) {
+            RecognitionStream open = this.stream;
+            if (!this.session.isOpen() || (open != null && open.isClosed())) {
+                // the client has gone (a chunk still being processed found its stream closed): nobody to tell
+                logger.debug("Stream ended after its client went: {}", failure.toString());
+                release();
+                return;
+            }
             StreamFailure mapped = StreamFailure.of(failure);
             Map<String, Object> error = new LinkedHashMap<>();
             error.put("type", "error");

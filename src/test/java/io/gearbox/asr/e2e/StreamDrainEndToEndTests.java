@@ -61,8 +61,10 @@ class StreamDrainEndToEndTests {
         assertThat(this.streams.stop(Duration.ofSeconds(30))).isTrue();
 
         StreamClient.Transcript transcript = run.join();
-        List<Map<?, ?>> messages = transcript.messages().stream()
-            .map((m) -> (Map<?, ?>) JSON.readValue(m.text(), Map.class)).toList();
+        List<Map<?, ?>> messages = new ArrayList<>();
+        for (StreamClient.Received received : transcript.messages()) {
+            messages.add(JSON.readValue(received.text(), Map.class));
+        }
         List<Object> types = messages.stream().map((m) -> (Object) m.get("type")).toList();
         assertThat(types).contains("final");
         assertThat(types.get(types.size() - 1)).isEqualTo("error");
