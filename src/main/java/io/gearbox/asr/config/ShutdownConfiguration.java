@@ -24,21 +24,27 @@ class ShutdownConfiguration {
     static final int DRAIN_PHASE = WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE + 512;
 
     @Bean
-    RecognitionDrainLifecycle recognitionDrain(AdmissionQueue admission, Scheduler recognitionScheduler,
+    DrainLifecycle recognitionDrain(AdmissionQueue admission, Scheduler recognitionScheduler,
             ShutdownProperties shutdown) {
-        return new RecognitionDrainLifecycle(
-                new RecognitionDrain(admission, recognitionScheduler, shutdown.gracePeriod(), System::nanoTime));
+        RecognitionDrain drain = new RecognitionDrain(admission, recognitionScheduler, shutdown.gracePeriod(),
+                System::nanoTime);
+        return new DrainLifecycle(drain::drain, DRAIN_PHASE);
     }
 
-    /** Runs the drain when the context stops its lifecycle beans. */
-    static final class RecognitionDrainLifecycle implements SmartLifecycle {
+    /**
+     * Runs a drain when the context stops its lifecycle beans, in its phase (a higher phase stops earlier).
+     */
+    static final class DrainLifecycle implements SmartLifecycle {
 
-        private final RecognitionDrain drain;
+        private final Runnable drain;
+
+        private final int phase;
 
         private volatile boolean running;
 
-        RecognitionDrainLifecycle(RecognitionDrain drain) {
+        DrainLifecycle(Runnable drain, int phase) {
             this.drain = drain;
+            this.phase = phase;
         }
 
         @Override
@@ -51,7 +57,7 @@ class ShutdownConfiguration {
         public void stop() {
             if (this.running) {
                 this.running = false;
-                this.drain.drain();
+                this.drain.run();
             }
         }
 
@@ -62,7 +68,7 @@ class ShutdownConfiguration {
 
         @Override
         public int getPhase() {
-            return DRAIN_PHASE;
+            return this.phase;
         }
 
     }

@@ -14,7 +14,6 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Configuration;
 
 /**
@@ -45,35 +44,9 @@ class StreamingConfiguration {
      */
     @Bean
     @ConditionalOnBean(StreamingRecognizer.class)
-    SmartLifecycle streamDrain(StreamingRecognizer streams, ShutdownProperties shutdown) {
-        return new SmartLifecycle() {
-
-            private volatile boolean running;
-
-            @Override
-            public void start() {
-                this.running = true;
-            }
-
-            @Override
-            public void stop() {
-                if (this.running) {
-                    this.running = false;
-                    streams.stop(shutdown.gracePeriod());
-                }
-            }
-
-            @Override
-            public boolean isRunning() {
-                return this.running;
-            }
-
-            @Override
-            public int getPhase() {
-                return ShutdownConfiguration.DRAIN_PHASE + 1;
-            }
-
-        };
+    ShutdownConfiguration.DrainLifecycle streamDrain(StreamingRecognizer streams, ShutdownProperties shutdown) {
+        return new ShutdownConfiguration.DrainLifecycle(() -> streams.stop(shutdown.gracePeriod()),
+                ShutdownConfiguration.DRAIN_PHASE + 1);
     }
 
     @Bean

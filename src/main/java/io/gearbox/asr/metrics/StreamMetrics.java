@@ -45,61 +45,39 @@ class StreamMetrics implements MeterBinder, StreamListener {
     @Override
     public void onOpened() {
         this.open.incrementAndGet();
-        MeterRegistry registry = this.registry;
-        if (registry != null) {
-            Counter.builder("asr.streams.opened").description("Live streams opened").baseUnit("streams")
-                .register(registry).increment();
-        }
+        count("asr.streams.opened", "Live streams opened", "streams", 1);
     }
 
     @Override
     public void onRefused(StreamRefusedException.Reason reason) {
-        MeterRegistry registry = this.registry;
-        if (registry != null) {
-            Counter.builder("asr.streams.refused")
-                .description("Live streams refused")
-                .baseUnit("streams")
-                .tag("reason", reason.name().toLowerCase(Locale.ROOT))
-                .register(registry)
-                .increment();
-        }
+        count("asr.streams.refused", "Live streams refused", "streams", 1, "reason",
+                reason.name().toLowerCase(Locale.ROOT));
     }
 
     @Override
     public void onResult(StreamResult.Kind kind) {
-        MeterRegistry registry = this.registry;
-        if (registry != null) {
-            Counter.builder("asr.stream.results")
-                .description("Results sent to live streams")
-                .baseUnit("results")
-                .tag("kind", kind.name().toLowerCase(Locale.ROOT))
-                .register(registry)
-                .increment();
-        }
+        count("asr.stream.results", "Results sent to live streams", "results", 1, "kind",
+                kind.name().toLowerCase(Locale.ROOT));
     }
 
     @Override
     public void onPartialSkipped() {
-        MeterRegistry registry = this.registry;
-        if (registry != null) {
-            Counter.builder("asr.stream.partials.skipped")
-                .description("Interim results not decoded because the service was saturated")
-                .baseUnit("results")
-                .register(registry)
-                .increment();
-        }
+        count("asr.stream.partials.skipped", "Interim results not decoded because the service was saturated",
+                "results", 1);
     }
 
     @Override
     public void onClosed(Duration audio) {
         this.open.decrementAndGet();
+        count("asr.stream.audio", "Audio received by live streams that have closed", "seconds",
+                audio.toNanos() / 1e9);
+    }
+
+    private void count(String name, String description, String unit, double amount, String... tags) {
         MeterRegistry registry = this.registry;
         if (registry != null) {
-            Counter.builder("asr.stream.audio")
-                .description("Audio received by live streams that have closed")
-                .baseUnit("seconds")
-                .register(registry)
-                .increment(audio.toNanos() / 1e9);
+            Counter.builder(name).description(description).baseUnit(unit).tags(tags).register(registry)
+                .increment(amount);
         }
     }
 
