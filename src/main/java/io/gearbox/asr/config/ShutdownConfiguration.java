@@ -71,6 +71,15 @@ class ShutdownConfiguration {
             return this.phase;
         }
 
+        /**
+         * A drain cannot be undone (the queue stays closed, the workers are gone), so a context that is only paused
+         * (as Spring's test framework pauses a cached context it is not using) must not drain.
+         */
+        @Override
+        public boolean isPauseable() {
+            return false;
+        }
+
     }
 
 }
