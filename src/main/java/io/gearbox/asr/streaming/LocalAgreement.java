@@ -27,12 +27,19 @@ final class LocalAgreement {
      * @return every word agreed so far, in order
      */
     List<Word> update(List<Word> hypothesis) {
-        double agreedEnd = this.agreed.isEmpty() ? Double.NEGATIVE_INFINITY
-                : this.agreed.get(this.agreed.size() - 1).end();
         List<Word> fresh = new ArrayList<>();
-        for (Word word : hypothesis) {
-            if (word.start() >= agreedEnd - OVERLAP_SECONDS) {
-                fresh.add(word);
+        if (startsWithAgreed(hypothesis)) {
+            // the hypothesis covers the agreed words too (its window starts with the utterance): what follows them
+            fresh.addAll(hypothesis.subList(this.agreed.size(), hypothesis.size()));
+        }
+        else {
+            // a window that starts inside the utterance: the words before the agreed ones' end are its cut-off past
+            double agreedEnd = this.agreed.isEmpty() ? Double.NEGATIVE_INFINITY
+                    : this.agreed.get(this.agreed.size() - 1).end();
+            for (Word word : hypothesis) {
+                if (word.start() >= agreedEnd - OVERLAP_SECONDS) {
+                    fresh.add(word);
+                }
             }
         }
         int common = 0;
@@ -43,6 +50,18 @@ final class LocalAgreement {
         this.agreed.addAll(fresh.subList(0, common));
         this.previous = List.copyOf(fresh.subList(common, fresh.size()));
         return List.copyOf(this.agreed);
+    }
+
+    private boolean startsWithAgreed(List<Word> hypothesis) {
+        if (this.agreed.isEmpty() || hypothesis.size() < this.agreed.size()) {
+            return false;
+        }
+        for (int i = 0; i < this.agreed.size(); i++) {
+            if (!same(hypothesis.get(i), this.agreed.get(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Starts a new utterance. */

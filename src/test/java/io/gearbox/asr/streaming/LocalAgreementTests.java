@@ -39,6 +39,18 @@ class LocalAgreementTests {
     }
 
     @Test
+    void aHypothesisThatRepeatsTheAgreedWordsContinuesAfterThemWhateverTheirTimes() {
+        this.agreement.update(words("i", "know", "who", "he"));
+        this.agreement.update(words("i", "know", "who", "he"));
+        // the next hypothesis moves "he" earlier than the agreed one's end: it is still the same word, not a new one
+        List<Word> moved = new ArrayList<>(words("i", "know", "who"));
+        moved.add(new Word("he", 2.95, 3.5, 0.9));
+        moved.add(new Word("was", 3.6, 4.0, 0.9));
+        this.agreement.update(moved);
+        assertThat(texts(this.agreement.update(moved))).containsExactly("i", "know", "who", "he", "was");
+    }
+
+    @Test
     void wordsCompareWithoutCase() {
         this.agreement.update(words("Hello"));
         assertThat(texts(this.agreement.update(words("hello")))).containsExactly("hello");
