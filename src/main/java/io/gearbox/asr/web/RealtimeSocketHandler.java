@@ -472,7 +472,10 @@ final class RealtimeSocketHandler implements WebSocketHandler {
             completed.put("item_id", item);
             completed.put("content_index", 0);
             completed.put("transcript", transcript);
-            completed.put("usage", Map.of("type", "duration", "seconds", Math.round(seconds * 1000) / 1000.0));
+            Map<String, Object> usage = new LinkedHashMap<>();
+            usage.put("type", "duration");
+            usage.put("seconds", Math.round(seconds * 1000) / 1000.0);
+            completed.put("usage", usage);
             this.previousItem = item;
             this.uncommitted = 0;
             return List.of(committed, completed);

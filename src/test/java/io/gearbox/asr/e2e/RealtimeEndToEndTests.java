@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,10 +22,12 @@ import io.gearbox.asr.server.TlsListener;
 import io.gearbox.asr.streaming.RecognitionStream;
 import io.gearbox.asr.streaming.StreamOptions;
 import io.gearbox.asr.streaming.StreamingRecognizer;
+import io.gearbox.asr.support.JoinedSpeech;
 import io.gearbox.asr.support.NodeScripts;
 import io.gearbox.asr.support.SelfSignedCertificate;
 import io.gearbox.asr.support.StreamClient;
 import io.gearbox.asr.support.StreamClient.Message;
+import io.gearbox.asr.support.TestAudio;
 import io.gearbox.asr.support.WordErrors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -169,6 +172,71 @@ class RealtimeEndToEndTests {
     }
 
     @Test
+    void twoUtterancesAt16kHzAreTwoItemsInOrder() {
+        float[] audio = new JoinedSpeech().silence(0.3)
+            .speech(JoinedSpeech.trimmedSentence("synth-synth0286.flac"))
+            .silence(1.6)
+            .speech(JoinedSpeech.trimmedSentence("synth-synth0238.flac"))
+            .silence(1.6)
+            .samples();
+        List<Message> script = new ArrayList<>();
+        script.add(Message.text(update("{\"type\":\"audio/pcm\",\"rate\":16000}", "{\"type\":\"server_vad\"}")));
+        script.addAll(appends(audio, 16_000));
+
+        List<JsonNode> events = events(StreamClient.converse(uri("?intent=transcription"), script,
+                (texts) -> count(texts, "\"conversation.item.input_audio_transcription.completed\"") == 2, TIMEOUT));
+
+        List<JsonNode> started = ofType(events, "input_audio_buffer.speech_started");
+        List<JsonNode> committed = ofType(events, "input_audio_buffer.committed");
+        List<JsonNode> completed = ofType(events, "conversation.item.input_audio_transcription.completed");
+        assertThat(started).as("%s", events).hasSize(2);
+        assertThat(committed).hasSize(2);
+        assertThat(completed).extracting((event) -> event.get("item_id").asText())
+            .containsExactly(started.get(0).get("item_id").asText(), started.get(1).get("item_id").asText())
+            .doesNotHaveDuplicates();
+        assertThat(committed.get(0).get("previous_item_id").isNull()).isTrue();
+        assertThat(committed.get(1).get("previous_item_id").asText())
+            .isEqualTo(committed.get(0).get("item_id").asText());
+        long firstEnd = ofType(events, "input_audio_buffer.speech_stopped").get(0).get("audio_end_ms").asLong();
+        assertThat(started.get(1).get("audio_start_ms").asLong()).isGreaterThan(firstEnd);
+        assertThat(completed).allSatisfy((event) -> assertThat(event.get("transcript").asText()).isNotBlank());
+        assertUniqueEventIds(events);
+    }
+
+    @Test
+    void aClearDropsTheUncommittedAudioAndACommitAfterItDecodesOnlyWhatFollows() {
+        float[] sentence = new JoinedSpeech().silence(0.2)
+            .speech(JoinedSpeech.trimmedSentence("synth-synth0286.flac"))
+            .silence(0.3)
+            .samples();
+        List<Message> script = new ArrayList<>();
+        script.add(Message.text(update("{\"type\":\"audio/pcm\",\"rate\":16000}", "null")));
+        script.addAll(appends(JoinedSpeech.trimmedSentence("synth-synth0238.flac"), 16_000));
+        script.add(Message.text("{\"type\":\"input_audio_buffer.clear\"}"));
+        script.add(Message.text("{\"type\":\"input_audio_buffer.commit\",\"event_id\":\"evt_empty\"}"));
+        script.addAll(appends(sentence, 16_000));
+        script.add(Message.text("{\"type\":\"input_audio_buffer.commit\"}"));
+
+        List<JsonNode> events = events(StreamClient.converse(uri(""), script,
+                (texts) -> count(texts, "\"conversation.item.input_audio_transcription.completed\"") == 1, TIMEOUT));
+
+        int cleared = index(events, "input_audio_buffer.cleared");
+        int error = index(events, "error");
+        int committed = index(events, "input_audio_buffer.committed");
+        int completed = index(events, "conversation.item.input_audio_transcription.completed");
+        assertThat(cleared).isLessThan(error);
+        assertThat(error).isLessThan(committed);
+        assertThat(committed).isLessThan(completed);
+        assertThat(events.get(error).at("/error/code").asText()).isEqualTo("input_audio_buffer_commit_empty");
+        assertThat(events.get(error).at("/error/event_id").asText()).isEqualTo("evt_empty");
+        String transcript = events.get(completed).get("transcript").asText();
+        String rest = answer(sentence);
+        assertThat(WordErrors.distance(WordErrors.words(rest), WordErrors.words(transcript)))
+            .as("completed '%s' against REST '%s'", transcript, rest)
+            .isLessThanOrEqualTo(2);
+    }
+
+    @Test
     void badEventsAreAnsweredWithErrorEventsAndTheSessionGoesOn() {
         List<Message> script = List.of(Message.text("sample_rate=24000"), Message.text("{\"type\":\"hello\"}"),
                 Message.text("{\"type\":\"input_audio_buffer.append\",\"event_id\":\"evt_b64\",\"audio\":\"**\"}"),
@@ -238,6 +306,23 @@ class RealtimeEndToEndTests {
         StreamClient.Transcript taken = StreamClient.converse(uri(""), List.of(),
                 (texts) -> !texts.isEmpty(), TIMEOUT);
         assertSessionCreatedFirst(events(taken));
+    }
+
+    /** The audio as 100 ms {@code input_audio_buffer.append} events at {@code rate}. */
+    private static List<Message> appends(float[] samples, int rate) {
+        byte[] pcm = StreamClient.pcm16(samples);
+        int chunk = rate / 10 * 2;
+        List<Message> messages = new ArrayList<>();
+        for (int from = 0; from < pcm.length; from += chunk) {
+            byte[] bytes = Arrays.copyOfRange(pcm, from, Math.min(pcm.length, from + chunk));
+            messages.add(Message.text("{\"type\":\"input_audio_buffer.append\",\"audio\":\""
+                    + Base64.getEncoder().encodeToString(bytes) + "\"}"));
+        }
+        return messages;
+    }
+
+    private static long count(List<String> texts, String fragment) {
+        return texts.stream().filter((text) -> text.contains(fragment)).count();
     }
 
     private static String update(String format, String turnDetection) {
@@ -324,6 +409,22 @@ class RealtimeEndToEndTests {
             }
         }
         throw new AssertionError("no " + type + " in " + events);
+    }
+
+    /** The unstreamed JSON answer's text for the same 16 kHz audio. */
+    private String answer(float[] samples) {
+        short[] pcm = new short[samples.length];
+        for (int i = 0; i < samples.length; i++) {
+            pcm[i] = (short) Math.max(-32768, Math.min(32767, Math.round(samples[i] * 32767f)));
+        }
+        Path file = directory().resolve("sentence-" + System.nanoTime() + ".wav");
+        try {
+            Files.write(file, TestAudio.wav(pcm, 16_000));
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        return answer(file);
     }
 
     /** The unstreamed JSON answer's text for the same file, over the plain port. */

@@ -22,9 +22,9 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.WebsocketClientSpec;
 
 /**
- * A {@code /v1/stream} and {@code /v1/realtime} client over Reactor Netty's WebSocket client, for tests and benchmarks: sends a script of
- * text and binary messages (optionally paced), and records every message the service sends with the time it
- * arrived, and the close status.
+ * A {@code /v1/stream} and {@code /v1/realtime} client over Reactor Netty's WebSocket client, for tests and
+ * benchmarks: sends a script of text and binary messages (optionally paced), and records every message the service
+ * sends with the time it arrived, and the close status.
  */
 public final class StreamClient {
 
