@@ -9,6 +9,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
+import io.gearbox.asr.inference.ModelManifest;
 import io.gearbox.asr.inference.SileroVad;
 import io.gearbox.asr.recognition.Recognizer;
 import io.gearbox.asr.segmentation.Endpointer;
@@ -172,6 +173,16 @@ public final class StreamingRecognizer {
     /** @return the model's sample rate, which {@link RecognitionStream#accept} takes */
     public int sampleRate() {
         return this.vad.sampleRate();
+    }
+
+    /** @return the voice activity detector's settings: its threshold and the padding kept around speech */
+    public VadSettings vadSettings() {
+        return this.vadSettings;
+    }
+
+    /** @return the served model's manifest: its name and language */
+    public ModelManifest manifest() {
+        return this.recognizer.manifest();
     }
 
     /** @return the depths a stream may pin */

@@ -21,7 +21,8 @@ import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyReques
 
 /**
  * The WebSocket endpoints, mapped when live streams are served ({@code asr.stream.enabled} and the voice activity
- * detector): {@code /v1/stream}.
+ * detector): {@code /v1/stream}, the native protocol ({@link StreamSocketHandler}), and {@code /v1/realtime},
+ * OpenAI's Realtime transcription sessions ({@link RealtimeSocketHandler}).
  */
 @Configuration(proxyBeanMethods = false)
 class StreamEndpoints {
@@ -32,6 +33,7 @@ class StreamEndpoints {
         StreamingRecognizer recognizer = streams.getIfAvailable();
         if (recognizer != null) {
             handlers.put("/v1/stream", new StreamSocketHandler(recognizer, jsonMapper));
+            handlers.put(RealtimeSocketHandler.PATH, new RealtimeSocketHandler(recognizer, jsonMapper));
         }
         return new SimpleUrlHandlerMapping(handlers, Ordered.HIGHEST_PRECEDENCE);
     }

@@ -70,6 +70,16 @@ record StreamFailure(String code, String message, CloseStatus status) {
     }
 
     /**
+     * @return whether a protocol that answers a bad message without ending the session (OpenAI's Realtime) goes
+     * on after this failure: the client's message was invalid or asked for what the service does not take (1007,
+     * 1003); limits, saturation and the service's own failures end every stream
+     */
+    boolean recoverable() {
+        int code = this.status.getCode();
+        return code == INVALID_PAYLOAD.getCode() || code == UNSUPPORTED_DATA.getCode();
+    }
+
+    /**
      * @param failure what ended the stream
      * @return how to tell the client
      */

@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -20,9 +22,9 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.WebsocketClientSpec;
 
 /**
- * A {@code /v1/stream} client over Reactor Netty's WebSocket client, for tests and benchmarks: sends a script of
- * text and binary messages (optionally paced), and records every message the service sends with the time it
- * arrived, and the close status.
+ * A {@code /v1/stream} and {@code /v1/realtime} client over Reactor Netty's WebSocket client, for tests and
+ * benchmarks: sends a script of text and binary messages (optionally paced), and records every message the service
+ * sends with the time it arrived, and the close status.
  */
 public final class StreamClient {
 
@@ -98,6 +100,56 @@ public final class StreamClient {
             .onErrorResume((ex) -> Mono.empty())
             .block(timeout);
         return new Transcript(List.copyOf(received), List.copyOf(sentAt), close.get());
+    }
+
+    /**
+     * Runs a script and reads the service's messages until it closes or until they are {@code enough}, when the
+     * client closes with 1000: for protocols whose sessions go on after an answer (OpenAI's Realtime).
+     * @param uri the endpoint, such as {@code ws://localhost:8080/v1/realtime}
+     * @param script the messages to send, in order, at once
+     * @param enough given the messages so far, whether to stop
+     * @param timeout how long to wait
+     * @return what the service sent; {@link Transcript#close()} is the service's close status if it closed first
+     */
+    public static Transcript converse(URI uri, List<Message> script, Predicate<List<String>> enough,
+            Duration timeout) {
+        long startedAt = System.nanoTime();
+        List<Received> received = new CopyOnWriteArrayList<>();
+        List<String> texts = new CopyOnWriteArrayList<>();
+        AtomicReference<WebSocketCloseStatus> close = new AtomicReference<>();
+        AtomicBoolean satisfied = new AtomicBoolean();
+        HttpClient.create()
+            .websocket(WebsocketClientSpec.builder().maxFramePayloadLength(16 << 20).build())
+            .uri(uri)
+            .handle((in, out) -> {
+                in.receiveCloseStatus().subscribe((status) -> {
+                    if (!satisfied.get()) {
+                        close.set(status);
+                    }
+                });
+                Mono<Void> sending = out.sendObject(Flux.fromIterable(script).map(Message::frame))
+                    .then()
+                    .onErrorResume((ex) -> Mono.empty());
+                Mono<Void> receiving = in.aggregateFrames()
+                    .receive()
+                    .asString()
+                    .doOnNext((text) -> {
+                        received.add(new Received(System.nanoTime() - startedAt, text));
+                        texts.add(text);
+                    })
+                    .takeUntil((text) -> {
+                        // Set before takeUntil cancels the inbound, which closes the connection from this side.
+                        boolean done = enough.test(List.copyOf(texts));
+                        satisfied.compareAndSet(false, done);
+                        return done;
+                    })
+                    .then(Mono.defer(() -> satisfied.get() ? out.sendClose(1000, "done") : Mono.empty()));
+                return Mono.when(sending, receiving);
+            })
+            .then()
+            .onErrorResume((ex) -> Mono.empty())
+            .block(timeout);
+        return new Transcript(List.copyOf(received), List.of(), close.get());
     }
 
     /**
