@@ -1,6 +1,7 @@
 package io.gearbox.asr.deploy;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,8 +18,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import javax.sound.sampled.AudioFormat;
+import javax.sound.sampled.AudioInputStream;
+import javax.sound.sampled.AudioSystem;
+import javax.sound.sampled.UnsupportedAudioFileException;
+
 import io.gearbox.asr.deploy.Monitoring.Expression;
 import io.gearbox.asr.deploy.Monitoring.Rule;
+import io.gearbox.asr.streaming.StreamingRecognizer;
+import io.gearbox.asr.support.StreamClient;
+import io.gearbox.asr.support.StreamClient.Message;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,17 +55,18 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Every query the monitoring ships, run against a real Prometheus that scraped the running service: the service on a
- * random port with the shipped model and its governor, one worker and a queue of one so that a burst is turned away;
- * a little traffic (each committed clip, a pinned exit, a transcription, a client error, an operator's pin to the
- * lowest gear and back, bursts until some get 503); and Debian's {@code prometheus} scraping it every second with
- * the rules loaded. Each dashboard query (its variables set to this job and instance, {@code $__rate_interval} to
+ * random port with the shipped model and its governor, one worker and a queue of one so that a burst is turned away,
+ * and one live stream at a time; a little traffic (each committed clip, a pinned exit, a transcription, a client
+ * error, an operator's pin to the lowest gear and back, bursts until some get 503, a live stream of a clip, and
+ * another during which a second stream is refused and bursts fill the queue until an interim result is skipped);
+ * and Debian's {@code prometheus} scraping it every second with the rules loaded. Each dashboard query (its variables set to this job and instance, {@code $__rate_interval} to
  * 15 s), each recording rule and each vector operand of each alert (the alert without its thresholds and set
  * operators, {@link PromQlOperands}: an alert is quiet here, as it should be, yet each series it compares must
  * exist) must return at least one series.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
         "asr.model.path=models/gearbox-en", "asr.recognition.workers=1", "asr.recognition.queue-capacity=1",
-        "asr.admin.token=" + MonitoringEndToEndTests.TOKEN, "spring.test.webtestclient.timeout=30s" })
+        "asr.stream.max-sessions=1", "asr.admin.token=" + MonitoringEndToEndTests.TOKEN, "spring.test.webtestclient.timeout=30s" })
 @AutoConfigureWebTestClient
 @AutoConfigureMetrics
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -68,11 +80,30 @@ class MonitoringEndToEndTests {
 
     private static final String RATE_INTERVAL = "15s";
 
+    /** 100 ms of 16 kHz 16-bit mono audio, the size of each audio message of a stream. */
+    private static final int CHUNK_BYTES = 3_200;
+
+    /** Real time: each 100 ms chunk 100 ms after the one before. */
+    private static final Duration CHUNK_PACE = Duration.ofMillis(100);
+
+    private static final Duration STREAM_TIMEOUT = Duration.ofSeconds(60);
+
+    private static final Message CONFIG = Message
+        .text("{\"type\":\"config\",\"sample_rate\":16000,\"encoding\":\"pcm_s16le\",\"interim_results\":true}");
+
+    private static final Message END = Message.text("{\"type\":\"end\"}");
+
     @Autowired
     private WebTestClient client;
 
     @LocalServerPort
     private int port;
+
+    @Autowired
+    private StreamingRecognizer streams;
+
+    @Autowired
+    private MeterRegistry registry;
 
     private PrometheusServer prometheus;
 
@@ -96,6 +127,11 @@ class MonitoringEndToEndTests {
                     .as("503s scraped; Prometheus log: %s", this.prometheus.log()).isGreaterThanOrEqualTo(1);
                 assertThat(this.prometheus.value(selector("sum(asr_governor_switches_changes_total{%s,reason=\"pin\"})")))
                     .as("pins scraped").isGreaterThanOrEqualTo(1);
+                // The dashboard reads the skipped interim results as 0 while there are none: check the meter itself.
+                assertThat(this.prometheus.value(selector("sum(asr_stream_partials_skipped_results_total{%s})")))
+                    .as("skipped interim results scraped").isGreaterThanOrEqualTo(1);
+                assertThat(this.prometheus.value(selector("sum(asr_streams_refused_streams_total{%s})")))
+                    .as("refused streams scraped").isGreaterThanOrEqualTo(1);
             });
     }
 
@@ -222,6 +258,70 @@ class MonitoringEndToEndTests {
         byte[] longest = clips.stream().max(Comparator.comparingInt((clip) -> clip.length)).orElseThrow();
         await("a burst turned away with 503").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
             .until(() -> burst(longest, 16).getOrDefault(503, 0L) > 0);
+
+        // A live stream of a clip: the config, its audio in 100 ms chunks in real time, the end.
+        List<Message> script = streamScript(pcm(CLIPS.resolve("synth-synth0097.wav")));
+        StreamClient.Transcript streamed = StreamClient.run(streamUri(), script, CHUNK_PACE, STREAM_TIMEOUT);
+        assertThat(streamed.closeCode()).as("the stream's close; it got %s", streamed.messages()).isEqualTo(1000);
+        assertThat(streamed.messages()).extracting(StreamClient.Received::text)
+            .anySatisfy((text) -> assertThat(text).contains("\"type\":\"final\""));
+        // Another, during which a second is refused and the queue is kept full, until an interim result is skipped.
+        await("an interim result skipped").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
+            .until(() -> streamWhileTheQueueIsFull(script, longest) > 0);
+        await("the streams closed").atMost(Duration.ofSeconds(30)).until(() -> this.streams.openStreams() == 0);
+    }
+
+    /**
+     * Streams the script in real time; once the stream is open, opens another (refused with 1013: one stream at a
+     * time) and sends bursts of uploads until the stream ends, so that its interim decodes find the queue full.
+     * @return the interim results skipped so far
+     */
+    private double streamWhileTheQueueIsFull(List<Message> script, byte[] clip) {
+        CompletableFuture<StreamClient.Transcript> streaming = CompletableFuture
+            .supplyAsync(() -> StreamClient.run(streamUri(), script, CHUNK_PACE, STREAM_TIMEOUT));
+        await("the stream open").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+            .until(() -> this.streams.openStreams() == 1 || streaming.isDone());
+        StreamClient.Transcript refused = StreamClient.run(streamUri(), List.of(CONFIG, END), Duration.ZERO,
+                STREAM_TIMEOUT);
+        assertThat(refused.closeCode()).as("the second stream's close; it got %s", refused.messages())
+            .isEqualTo(1013);
+        while (!streaming.isDone()) {
+            burst(clip, 4);
+        }
+        assertThat(streaming.join().closeCode()).isEqualTo(1000);
+        Counter skipped = this.registry.find("asr.stream.partials.skipped").counter();
+        return (skipped != null) ? skipped.count() : 0;
+    }
+
+    private URI streamUri() {
+        return URI.create("ws://" + instance() + "/v1/stream");
+    }
+
+    private static List<Message> streamScript(byte[] pcm) {
+        List<Message> script = new ArrayList<>();
+        script.add(CONFIG);
+        script.addAll(StreamClient.chunks(pcm, CHUNK_BYTES));
+        script.add(END);
+        return script;
+    }
+
+    /** A committed clip's samples as the stream's {@code pcm_s16le} at 16 kHz, read with the JDK's WAV reader. */
+    private static byte[] pcm(Path clip) {
+        try (AudioInputStream audio = AudioSystem.getAudioInputStream(clip.toFile())) {
+            AudioFormat format = audio.getFormat();
+            assertThat(format.getEncoding()).as(clip.toString()).isEqualTo(AudioFormat.Encoding.PCM_SIGNED);
+            assertThat(format.getSampleRate()).as(clip.toString()).isEqualTo(16_000f);
+            assertThat(format.getSampleSizeInBits()).as(clip.toString()).isEqualTo(16);
+            assertThat(format.getChannels()).as(clip.toString()).isEqualTo(1);
+            assertThat(format.isBigEndian()).as(clip.toString()).isFalse();
+            return audio.readAllBytes();
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        catch (UnsupportedAudioFileException ex) {
+            throw new IllegalStateException(clip + " is not a WAV file the JDK reads", ex);
+        }
     }
 
     /** Sends {@code count} recognitions at once (one worker, a queue of one); the answers' statuses, counted. */
@@ -253,7 +353,7 @@ class MonitoringEndToEndTests {
             return Files.readAllBytes(file);
         }
         catch (IOException ex) {
-            throw new java.io.UncheckedIOException(ex);
+            throw new UncheckedIOException(ex);
         }
     }
 
