@@ -8,9 +8,9 @@
 #
 #   docker run --read-only --tmpfs /tmp -p 8080:8080 gearbox-asr
 #
-# The model (models/gearbox-en) and the voice activity detector (models/silero-vad) are baked in under /app/models;
-# mount others over them or point asr.model.path / asr.segmentation.vad-model (ASR_MODEL_PATH,
-# ASR_SEGMENTATION_VAD_MODEL) at a mounted folder.
+# The model (models/gearbox-en) and the voice activity detector (models/silero-vad) are baked in under /app/models
+# (deploy/image/application.yml names them); mount others over them or point asr.model.path /
+# asr.segmentation.vad-model (ASR_MODEL_PATH, ASR_SEGMENTATION_VAD_MODEL) at a mounted folder.
 
 # Any JRE 17+ image with bash (for the health check); the default is the one most users pull.
 ARG BASE_IMAGE=eclipse-temurin:17-jre
@@ -32,9 +32,15 @@ COPY models/gearbox-en/ models/gearbox-en/
 COPY --from=extract /build/extracted/snapshot-dependencies/ ./
 COPY --from=extract /build/extracted/application/ ./
 
-ENV ASR_MODEL_PATH=/app/models/gearbox-en \
-    ASR_SEGMENTATION_VAD_MODEL=/app/models/silero-vad/silero_vad.onnx \
-    SERVER_PORT=8080
+# The image's defaults (the model's paths, the port) as the lowest-ranked configuration file Spring Boot reads,
+# ./config/application.yml: as environment variables they would override the file a deployment mounts (the Helm
+# chart's ConfigMap), which Spring Boot ranks below the environment. ASR_MODEL_PATH and the like still override them.
+COPY deploy/image/application.yml config/application.yml
+
+# The heap's default share of the memory limit, in JAVA_TOOL_OPTIONS rather than on the command line: the JVM reads
+# JAVA_TOOL_OPTIONS before its command line, so a flag in ENTRYPOINT would override the one a deployment sets (the
+# chart's jvmMaxRamPercentage); setting JAVA_TOOL_OPTIONS replaces this default.
+ENV JAVA_TOOL_OPTIONS=-XX:MaxRAMPercentage=60
 
 # A numeric user with no account: nothing in the image is writable by it, and nothing needs to be. ONNX Runtime
 # unpacks its native library into java.io.tmpdir, so run with --read-only --tmpfs /tmp.
@@ -50,7 +56,7 @@ HEALTHCHECK --interval=10s --timeout=5s --start-period=120s --retries=3 \
 # process exits with 143. Give the container at least 30 s to stop (docker stop -t 30, compose stop_grace_period).
 STOPSIGNAL SIGTERM
 
-# Heap sized from the container's memory limit, leaving the rest for ONNX Runtime's native memory (the sessions'
-# arenas and weights live outside the heap); JAVA_TOOL_OPTIONS adds flags, arguments add --asr.* properties.
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=60", "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=/tmp", \
+# Heap sized from the container's memory limit (JAVA_TOOL_OPTIONS, above), leaving the rest for ONNX Runtime's native
+# memory (the sessions' arenas and weights live outside the heap); arguments add --asr.* properties.
+ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=/tmp", \
     "org.springframework.boot.loader.launch.JarLauncher"]

@@ -118,7 +118,12 @@ class ContainerImageTests {
         assertThat(test).isNotEmpty();
         assertThat(test.get(0)).isEqualTo("CMD");
         assertThat(config.getUser()).isEqualTo("10001:0");
-        assertThat(service.getContainerInfo().getConfig().getEnv()).contains("ASR_MODEL_PATH=/app/models/gearbox-en");
+        // The heap's share where a deployment's JAVA_TOOL_OPTIONS can replace it; no ASR_* variable that would
+        // override a mounted configuration file (the image's defaults are in /app/config/application.yml).
+        assertThat(config.getEnv()).contains("JAVA_TOOL_OPTIONS=-XX:MaxRAMPercentage=60")
+            .noneMatch((variable) -> variable.startsWith("ASR_") || variable.startsWith("SERVER_"));
+        assertThat(exec("grep", "-x", "    path: /app/models/gearbox-en", "/app/config/application.yml").getExitCode())
+            .as("the image's default model path").isZero();
         // podman runs health checks from systemd timers, which a CI machine may lack: run the command itself
         ExecResult check = exec(test.subList(1, test.size()).toArray(String[]::new));
         assertThat(check.getExitCode()).as(check.getStderr()).isZero();

@@ -21,9 +21,10 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Debian's {@code prometheus} binary run as a child process on a free local port, scraping one target's
+ * Debian's {@code prometheus} binary run as a child process on a free local port, by default scraping one target's
  * {@code /actuator/prometheus} every second as job {@value Monitoring#JOB} and evaluating the given rules file every
- * second, its data in a directory of its own. {@link #close()} stops it (SIGTERM, then SIGKILL after 10 s) and waits.
+ * second (or with a whole configuration of the caller's), its data in a directory of its own. {@link #close()} stops
+ * it (SIGTERM, then SIGKILL after 10 s) and waits.
  */
 final class PrometheusServer implements AutoCloseable {
 
@@ -51,9 +52,7 @@ final class PrometheusServer implements AutoCloseable {
      * @param rules the rules file to load
      */
     static PrometheusServer start(Path binary, Path directory, String target, Path rules) throws IOException {
-        int port = freePort();
-        Path config = directory.resolve("prometheus.yml");
-        Files.writeString(config, """
+        return start(binary, directory, """
                 global:
                   scrape_interval: 1s
                   scrape_timeout: 1s
@@ -66,6 +65,18 @@ final class PrometheusServer implements AutoCloseable {
                     static_configs:
                       - targets: ["%s"]
                 """.formatted(rules.toAbsolutePath(), Monitoring.JOB, target));
+    }
+
+    /**
+     * Starts Prometheus with a configuration of the caller's and waits (up to 60 s) until it reports ready.
+     * @param binary the {@code prometheus} executable
+     * @param directory an empty directory for its configuration, data and log
+     * @param configuration the whole {@code prometheus.yml}
+     */
+    static PrometheusServer start(Path binary, Path directory, String configuration) throws IOException {
+        int port = freePort();
+        Path config = directory.resolve("prometheus.yml");
+        Files.writeString(config, configuration);
         Path log = directory.resolve("prometheus.log");
         Process process = new ProcessBuilder(binary.toString(), "--config.file=" + config,
                 "--storage.tsdb.path=" + directory.resolve("data"), "--web.listen-address=127.0.0.1:" + port,

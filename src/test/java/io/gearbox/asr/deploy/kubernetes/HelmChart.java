@@ -21,10 +21,10 @@ import org.yaml.snakeyaml.Yaml;
  * The chart in {@code helm/gearbox-asr}, rendered and linted by Helm itself (helm-java bundles Helm as a native
  * library), as {@code helm template} and {@code helm lint --strict} would on the command line.
  */
-final class HelmChart {
+public final class HelmChart {
 
     /** The chart's folder, from the repository root (the tests' working directory). */
-    static final Path CHART = Paths.get("helm", "gearbox-asr");
+    public static final Path CHART = Paths.get("helm", "gearbox-asr");
 
     /** The release name the tests render with; the objects' names are {@code RELEASE-gearbox-asr}. */
     static final String RELEASE = "speech";
@@ -52,7 +52,7 @@ final class HelmChart {
      * @return the rendered manifests, several YAML documents
      * @throws IllegalStateException with Helm's message when the values break the schema or a template fails
      */
-    static String render(Path valuesFile, Map<String, Object> set) {
+    public static String render(Path valuesFile, Map<String, Object> set) {
         TemplateCommand template = new Helm(CHART).template().withName(RELEASE).withNamespace(NAMESPACE);
         if (valuesFile != null) {
             template = template.withValuesFile(valuesFile.toAbsolutePath());
@@ -64,7 +64,7 @@ final class HelmChart {
     }
 
     /** @return {@link #render(Path, Map)} with no more values */
-    static String render(Path valuesFile) {
+    public static String render(Path valuesFile) {
         return render(valuesFile, Map.of());
     }
 

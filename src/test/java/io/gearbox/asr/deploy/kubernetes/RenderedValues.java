@@ -22,7 +22,7 @@ import org.springframework.core.env.PropertySource;
  * @param valuesFile the values file over the chart's defaults; {@code null} for the defaults
  * @param objects the rendered objects, parsed strictly
  */
-record RenderedValues(String name, Path valuesFile, List<HasMetadata> objects) {
+public record RenderedValues(String name, Path valuesFile, List<HasMetadata> objects) {
 
     private static final Map<String, RenderedValues> RENDERED = new ConcurrentHashMap<>();
 
@@ -35,19 +35,19 @@ record RenderedValues(String name, Path valuesFile, List<HasMetadata> objects) {
     }
 
     /** @return the chart rendered with a values file ({@code null}: its defaults) */
-    static RenderedValues chart(Path valuesFile) {
+    public static RenderedValues chart(Path valuesFile) {
         String name = (valuesFile != null) ? valuesFile.getFileName().toString() : "defaults";
         return RENDERED.computeIfAbsent(name,
                 (key) -> new RenderedValues(key, valuesFile, StrictManifests.parse(HelmChart.render(valuesFile))));
     }
 
     /** @return the one Deployment */
-    Deployment deployment() {
+    public Deployment deployment() {
         return StrictManifests.only(this.objects, Deployment.class);
     }
 
     /** @return the service's container */
-    Container container() {
+    public Container container() {
         List<Container> containers = deployment().getSpec().getTemplate().getSpec().getContainers();
         if (containers.size() != 1) {
             throw new AssertionError("expected the service's container alone, found " + containers.size());
@@ -56,7 +56,7 @@ record RenderedValues(String name, Path valuesFile, List<HasMetadata> objects) {
     }
 
     /** @return the {@code application.yml} of the ConfigMap the pod mounts */
-    String applicationYml() {
+    public String applicationYml() {
         String configMapName = deployment().getSpec().getTemplate().getSpec().getVolumes().stream()
             .filter((volume) -> volume.getConfigMap() != null).findFirst()
             .orElseThrow(() -> new AssertionError("the pod mounts no ConfigMap")).getConfigMap().getName();
@@ -71,7 +71,7 @@ record RenderedValues(String name, Path valuesFile, List<HasMetadata> objects) {
     }
 
     /** @return the container's environment variables that have a literal value */
-    Map<String, String> literalEnvironment() {
+    public Map<String, String> literalEnvironment() {
         Map<String, String> environment = new java.util.LinkedHashMap<>();
         for (EnvVar variable : container().getEnv()) {
             if (variable.getValue() != null) {

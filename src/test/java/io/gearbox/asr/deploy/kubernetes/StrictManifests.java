@@ -25,7 +25,7 @@ import org.yaml.snakeyaml.Yaml;
  * misspelt or misplaced field (say {@code readinesProbe}, or {@code port} under {@code httpGet.path}) fails, as
  * the API server's strict field validation would.
  */
-final class StrictManifests {
+public final class StrictManifests {
 
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
@@ -38,7 +38,7 @@ final class StrictManifests {
      * @return the objects, in order
      * @throws AssertionError naming the object and the path of the first field the model did not bind
      */
-    static List<HasMetadata> parse(String yaml) {
+    public static List<HasMetadata> parse(String yaml) {
         List<HasMetadata> objects = new ArrayList<>();
         for (Object document : new Yaml().loadAll(yaml)) {
             if (document == null) {
@@ -61,7 +61,7 @@ final class StrictManifests {
     }
 
     /** @return the only object of that type among them */
-    static <T extends HasMetadata> T only(List<HasMetadata> objects, Class<T> type) {
+    public static <T extends HasMetadata> T only(List<HasMetadata> objects, Class<T> type) {
         List<T> found = all(objects, type);
         if (found.size() != 1) {
             throw new AssertionError("expected one " + type.getSimpleName() + ", found " + found.size());
@@ -70,7 +70,7 @@ final class StrictManifests {
     }
 
     /** @return the objects of that type */
-    static <T extends HasMetadata> List<T> all(List<HasMetadata> objects, Class<T> type) {
+    public static <T extends HasMetadata> List<T> all(List<HasMetadata> objects, Class<T> type) {
         return objects.stream().filter(type::isInstance).map(type::cast).toList();
     }
 
