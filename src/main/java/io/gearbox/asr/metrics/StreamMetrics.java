@@ -19,7 +19,7 @@ import org.springframework.stereotype.Component;
  * <ul>
  * <li>gauge {@code asr.streams.open}: streams open now;</li>
  * <li>{@code asr.streams.opened} and {@code asr.streams.refused} (tagged {@code reason}: {@code too_many_streams},
- * {@code saturated});</li>
+ * {@code saturated}, {@code stopping});</li>
  * <li>{@code asr.stream.results}, tagged {@code kind} ({@code partial}, {@code final}), and
  * {@code asr.stream.partials.skipped}: interim results not decoded because the service was saturated;</li>
  * <li>{@code asr.stream.audio} (seconds): audio received by closed streams.</li>
