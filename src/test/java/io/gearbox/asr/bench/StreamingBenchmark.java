@@ -27,12 +27,12 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Live streams against a running service, at each concurrency: every stream sends a development set's clips in
  * real time (100 ms of 16 kHz pcm_s16le every 100 ms), each clip followed by {@code silence} seconds (1.5 by
- * default, past the 1.2 s endpoint), then {@code end}. Prints one Markdown row per concurrency:
+ * default, past the endpoint's 1.2 s), then {@code end}. Prints one Markdown row per concurrency:
  * <ul>
  * <li>partial latency p50/p95: from the moment the audio an interim result covers (its {@code end}) was sent to
  * the moment the result arrived;</li>
  * <li>final latency p50/p95 after the endpoint: from the moment the audio that ended the utterance (its end of
- * speech plus the 1.2 s of silence the endpoint waits for) was sent to the final's arrival; and the same from the
+ * speech plus the silence the endpoint waits for, {@code after.speech}) was sent to the final's arrival; and the same from the
  * end of speech itself, which includes that wait;</li>
  * <li>the finals' WER against the set's transcripts, next to the REST answers' WER for the same clips (each
  * uploaded once, padded with the same silence);</li>
@@ -47,6 +47,9 @@ import tools.jackson.databind.json.JsonMapper;
  * </pre>
  * Arguments: the service's URL, a set (audio files and {@code transcripts.tsv}), the concurrencies, and clips per
  * stream (consecutive streams take consecutive clips, so the set's first {@code clips x concurrency} are used).
+ * Properties: {@code -Dafter.speech=S}, the silence after speech that ends an utterance, asked for in each stream's
+ * config (default 1.2, the service's); {@code -Dsilence=S}, the silence sent after each clip (default 1.5, or
+ * {@code after.speech + 0.3} when that is longer).
  */
 public final class StreamingBenchmark {
 
@@ -55,8 +58,6 @@ public final class StreamingBenchmark {
     private static final int CHUNK_SAMPLES = 1_600;
 
     private static final double CHUNK_SECONDS = 0.1;
-
-    private static final double ENDPOINT_SECONDS = 1.2;
 
     private static final double PAD_SECONDS = 0.1;
 
@@ -74,7 +75,9 @@ public final class StreamingBenchmark {
         Path set = Path.of(args[1]);
         int[] levels = Arrays.stream(args[2].split(",")).mapToInt(Integer::parseInt).toArray();
         int perStream = (args.length > 3) ? Integer.parseInt(args[3]) : 4;
-        double silence = Double.parseDouble(System.getProperty("silence", "1.5"));
+        double endpoint = Double.parseDouble(System.getProperty("after.speech", "1.2"));
+        double silence = Double.parseDouble(System.getProperty("silence",
+                String.valueOf(Math.max(1.5, endpoint + 0.3))));
         List<String[]> clips = new ArrayList<>();
         for (String line : Files.readAllLines(set.resolve("transcripts.tsv"))) {
             clips.add(line.split("\t", 2));
@@ -102,7 +105,7 @@ public final class StreamingBenchmark {
             ExecutorService pool = Executors.newFixedThreadPool(level);
             List<Future<StreamClient.Transcript>> runs = new ArrayList<>();
             for (int s = 0; s < level; s++) {
-                List<Message> script = script(audio.get(s), silence);
+                List<Message> script = script(audio.get(s), silence, endpoint);
                 runs.add(pool.submit(() -> StreamClient.run(ws, script, Duration.ofMillis(100),
                         Duration.ofMinutes(10))));
             }
@@ -132,7 +135,7 @@ public final class StreamingBenchmark {
                         hypothesis.append(' ').append(message.get("text"));
                         double speechEnd = end - PAD_SECONDS;
                         afterSpeech.add(at - sentAt(transcript, speechEnd));
-                        afterEndpoint.add(at - sentAt(transcript, speechEnd + ENDPOINT_SECONDS));
+                        afterEndpoint.add(at - sentAt(transcript, speechEnd + endpoint));
                     }
                 }
                 dropped += failed ? 1 : 0;
@@ -151,10 +154,10 @@ public final class StreamingBenchmark {
         }
     }
 
-    private static List<Message> script(List<float[]> clips, double silence) {
+    private static List<Message> script(List<float[]> clips, double silence, double endpoint) {
         List<Message> script = new ArrayList<>();
         script.add(Message.text("{\"type\":\"config\",\"sample_rate\":16000,\"encoding\":\"pcm_s16le\","
-                + "\"interim_results\":true}"));
+                + "\"interim_results\":true,\"endpointing\":{\"silence_after_speech\":" + endpoint + "}}"));
         for (float[] clip : clips) {
             script.addAll(StreamClient.chunks(StreamClient.pcm16(withSilence(clip, silence)), CHUNK_SAMPLES * 2));
         }
