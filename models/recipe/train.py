@@ -93,6 +93,25 @@ def intermediate_ctc_loss(losses, inter_weight):
     return (1 - inter_weight) * losses[final] + (inter_weight * sum(inter) / len(inter) if inter else 0)
 
 
+def distillation_loss(outputs, out_lengths):
+    """Layer-wise self-distillation: the mean over the shallower exits of KL(full depth || exit) summed over the
+    frames inside each utterance, per utterance (ctc_losses' scale, so that a weight compares with inter_weight); the
+    full depth's posteriors are the (fixed) teacher, as in distilling pruned models from the unpruned one.
+    {depth: log_probs [B, T', V]} in."""
+    final = max(outputs)
+    teacher = outputs[final].detach()
+    mask = (torch.arange(teacher.shape[1])[None, :] < out_lengths[:, None].to(teacher.device)).to(teacher.dtype)
+    utterances = teacher.shape[0]
+    shallow = [d for d in outputs if d != final]
+    if not shallow:
+        return teacher.new_zeros(())
+    total = 0
+    for d in shallow:
+        kl = (teacher.exp() * (teacher - outputs[d])).sum(-1)
+        total = total + (kl * mask).sum() / utterances
+    return total / len(shallow)
+
+
 def greedy_text(log_probs, length, sp):
     ids = log_probs[:length].argmax(-1).tolist()
     out, prev = [], None

@@ -16,7 +16,9 @@ What it trains. The recipe's stage 2, unchanged but for the schedule: intermedia
 over the intermediate exits), stochastic depth 0.1, no dropout, SpecAugment (train.spec_augment), batches of up
 to 4000 padded frames, gradient clipping at 5, AdamW (0.9/0.98, weight decay 0.01), on work/data/train.pt (written by
 synth.py). Each pass over the data is shuffled from (seed, pass number), so a resumed run sees the batches an
-unbroken one would have seen.
+unbroken one would have seen. `--distill-weight W` adds W times the shallower exits' self-distillation from the full
+depth (train.distillation_loss); it draws no random numbers, so a run with it sees the same batches and masks as one
+without, and the two compare at equal steps.
 
 The learning-rate schedule: cosine warm restarts (SGDR, Loshchilov and Hutter 2017), in cycles of a fixed number
 of steps (`--cycle-steps`, 10,000). Each cycle warms up linearly over `--warmup` steps (300, stage 2's) to its peak,
@@ -119,6 +121,9 @@ def parse_args(argv=None):
     p.add_argument("--max-frames", type=int, default=4000)
     p.add_argument("--inter-weight", type=float, default=0.5)
     p.add_argument("--stochastic-depth", type=float, default=0.1)
+    p.add_argument("--distill-weight", type=float, default=0.0,
+                   help="weight of the shallower exits' self-distillation from the full depth (train."
+                        "distillation_loss) added to the CTC loss; 0: none, the shipped recipe")
     p.add_argument("--dropout", type=float, default=0.0)
     p.add_argument("--no-spec-augment", action="store_true")
     p.add_argument("--save-minutes", type=float, default=5.0)
@@ -248,6 +253,7 @@ def run(a):
 
     write({"event": "resume" if resumed else "start", "step": step, "from": ckpt_path if resumed else source,
            "utterances": len(feats), "hours": round(sum(lengths) / 360000, 2), "schedule": schedule,
+           "inter_weight": a.inter_weight, "stochastic_depth": a.stochastic_depth, "distill_weight": a.distill_weight,
            "exit_layers": {str(d): ids for d, ids in exit_layers.items()}})
     if not resumed and not a.no_initial_eval:
         evaluate("start")
@@ -270,6 +276,10 @@ def run(a):
                 outputs, out_lengths = net(x, x_lengths, set(exits))
                 losses = train.ctc_losses(outputs, out_lengths, targets, tl)
                 loss = train.intermediate_ctc_loss(losses, a.inter_weight)
+                if a.distill_weight > 0:
+                    distill = train.distillation_loss(outputs, out_lengths)
+                    loss = loss + a.distill_weight * distill
+                    running["distill"] = 0.9 * running.get("distill", float(distill)) + 0.1 * float(distill)
                 opt.zero_grad()
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(net.parameters(), 5.0)
@@ -282,7 +292,7 @@ def run(a):
                 if step % a.log_every == 0:
                     write({"step": step, "epoch": epoch, "lr": round(lr, 8), "train_seconds": round(train_seconds),
                            "x_realtime": round(audio_seconds / max(train_seconds, 1e-9), 1),
-                           "loss": {str(d): round(v, 3) for d, v in sorted(running.items())}})
+                           "loss": {str(d): round(v, 3) for d, v in sorted(running.items(), key=lambda kv: str(kv[0]))}})
                 cycle_end = step % a.cycle_steps == 0
                 limit = (a.max_steps and steps_here >= a.max_steps) or (
                     a.max_minutes and time.time() - started >= a.max_minutes * 60)
