@@ -4,7 +4,8 @@
 #
 #   bench/streaming.sh [SET] [CONCURRENCIES] [CLIPS_PER_STREAM]   # default models/recipe/work/dev_synth 1,10,50 4
 #
-# Environment: ASR_MODEL_PATH (default models/gearbox-en), PORT (default 18082), MVN_FLAGS (e.g. -o), JAVA_OPTS.
+# Environment: ASR_MODEL_PATH (default models/gearbox-en), PORT (default 18082), MVN_FLAGS (e.g. -o), JAVA_OPTS,
+# BENCH_FLAGS (system properties for StreamingBenchmark, e.g. -Dafter.speech=0.6).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +24,6 @@ until curl -sf "localhost:$port/actuator/health/readiness" > /dev/null; do
     kill -0 $service 2>/dev/null || { cat "$log"; exit 1; }
     sleep 1
 done
-./mvnw -q ${MVN_FLAGS:-} exec:java -Dsmoke.skip -Dexec.classpathScope=test \
+./mvnw -q ${MVN_FLAGS:-} exec:java -Dsmoke.skip ${BENCH_FLAGS:-} -Dexec.classpathScope=test \
     -Dexec.mainClass=io.gearbox.asr.bench.StreamingBenchmark \
     -Dexec.args="http://localhost:$port $set_dir $levels $clips"
