@@ -216,12 +216,13 @@ def evaluate(net, split, sp, exits, layer_ids=None, max_frames=12000):
     words = 0
     loss = {d: 0.0 for d in exits}
     feats, texts = split["feats"], split["texts"]
+    device = next(net.parameters()).device
     for idx in make_batches([f.shape[0] for f in feats], max_frames, random.Random(0)):
         x, lengths = collate(feats, idx)
-        outputs, out_lengths = net(x, lengths, set(exits), layer_ids)
+        outputs, out_lengths = net(x.to(device), lengths.to(device), set(exits), layer_ids)
         targets = [torch.tensor(sp.encode(texts[i])) for i in idx]
         tl = torch.tensor([len(t) for t in targets])
-        for d, v in ctc_losses(outputs, out_lengths, torch.cat(targets), tl).items():
+        for d, v in ctc_losses(outputs, out_lengths, torch.cat(targets).to(device), tl.to(device)).items():
             loss[d] += float(v) * len(idx)
         for j, i in enumerate(idx):
             for d in exits:
