@@ -119,8 +119,11 @@ def render_festival(batch):
             for stretch, line, out in items:  # lines are normalised to a-z, apostrophes and spaces
                 f.write(f"(Parameter.set 'Duration_Stretch {stretch:.2f})\n"
                         f"(utt.save.wave (utt.synth (Utterance Text \"{line}\")) \"{out}\" 'riff)\n")
-        subprocess.run(["festival", "--batch", script], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       timeout=60 + 30 * len(items))
+        try:
+            subprocess.run(["festival", "--batch", script], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           timeout=60 + 30 * len(items))
+        except (OSError, subprocess.TimeoutExpired) as e:  # no festival here, or a batch that hangs
+            print(f"festival batch of {len(items)} lines in {voice}: {e}", flush=True)
 
 
 def coloured_noise(n, rng, exponent):
