@@ -126,5 +126,21 @@ class PrepareTests(unittest.TestCase):
         self.assertGreater(float(x.abs().max()), 0.05)
 
 
+class MergeTests(unittest.TestCase):
+
+    def test_merge_joins_data_files_in_order_and_names_the_source_of_a_file_without_sources(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            a, b = os.path.join(tmp, "train_synth.pt"), os.path.join(tmp, "train_libri.pt")
+            torch.save({"feats": [torch.zeros(20, 80).half()], "texts": ["one"]}, a)
+            torch.save({"feats": [torch.ones(30, 80).half()] * 2, "texts": ["two", "three"], "keys": ["k1", "k2"],
+                        "sources": ["librispeech"] * 2}, b)
+            merged = prepare.merge([a, b], os.path.join(tmp, "train.pt"))
+            back = torch.load(os.path.join(tmp, "train.pt"))
+            self.assertEqual(["one", "two", "three"], back["texts"])
+            self.assertEqual(["train_synth", "librispeech", "librispeech"], back["sources"])
+            self.assertEqual([20, 30, 30], [f.shape[0] for f in back["feats"]])
+            self.assertEqual(merged["texts"], back["texts"])
+
+
 if __name__ == "__main__":
     unittest.main()
