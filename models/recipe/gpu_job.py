@@ -32,6 +32,7 @@ import hashlib
 import io
 import json
 import os
+import platform
 import shlex
 import shutil
 import subprocess
@@ -197,7 +198,9 @@ def pack(a):
     total = fixed + size(chosen)
     listing = {"packages": {g: {p: os.path.basename(debs[p]) for p in ps} for g, ps in groups.items()},
                "bytes": {"debs": size(chosen), "recipe_and_data": fixed, "total": total},
-               "festival": "festival" in groups}
+               "festival": "festival" in groups,
+               "architecture": subprocess.run(["dpkg", "--print-architecture"], capture_output=True, text=True,
+                                              check=True).stdout.strip()}
     with open(os.path.join(a.dir, "bundle.json"), "w") as f:
         json.dump(listing, f, indent=1)
     if dropped:
@@ -337,6 +340,14 @@ def run(a):
     for name in ("recipe.tar.xz", "shared-data.tar.xz"):
         if not os.path.exists(os.path.join(bundle, name)):
             raise SystemExit(f"{bundle}/{name} is missing: run this from a folder `gpu_job.py pack` wrote")
+    with open(os.path.join(bundle, "bundle.json")) as f:
+        arch = json.load(f).get("architecture", "amd64")
+    machine = {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.machine(), platform.machine())
+    if machine != arch:
+        raise SystemExit(f"the bundle's packages are for {arch}, this machine is {machine}: pack on a {machine} Debian")
+    libc = os.confstr("CS_GNU_LIBC_VERSION") if "CS_GNU_LIBC_VERSION" in os.confstr_names else ""
+    if libc.startswith("glibc ") and tuple(map(int, libc.split()[1].split(".")[:2])) < (2, 36):
+        say(f"{libc} is older than the packages' (Debian 12's 2.36): the voices may not start")
     missing = [m for m in ("torch", "onnx", "sentencepiece", "numpy") if subprocess.run(
         [sys.executable, "-c", f"import {m}"], capture_output=True).returncode != 0]
     if missing:
