@@ -269,7 +269,7 @@ def main():
     device, rank0 = ddp.device, ddp.rank == 0
     torch.set_num_threads(a.threads)
     # Batches come from `rng`, alike on every rank; dropout, stochastic depth and SpecAugment from each rank's own
-    # seed (rank 0's are the single process's).
+    # seeds (a single process draws everything from `rng` and the torch seed, as it always has).
     torch.manual_seed(a.seed + ddp.rank)
     rng = random.Random(a.seed)
     aug_rng = random.Random(a.seed * 1_000_003 + ddp.rank) if ddp.enabled else rng
