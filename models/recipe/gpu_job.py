@@ -3,6 +3,7 @@
     python3 models/recipe/gpu_job.py pack DIR [--no-festival]     here, on the recipe's Debian machine (setup.sh run)
     python3 DIR/gpu_job.py run OUTDIR [--minutes 10] [--size tiny] there: the model folder comes out as OUTDIR/gearbox-en
     python3 DIR/gpu_job.py run OUTDIR --dry-run                    anywhere: a few utterances, a few steps on the CPU
+    python3 DIR/gpu_job.py run OUTDIR --device cpu                 the whole job on a machine of many cores, no GPU
 
 `pack` writes DIR (under 64 MiB; it prints the size): this script; recipe.tar.xz with the recipe's sources and the
 torchaudio stand-in (fallback/); shared-data.tar.xz with the real recordings and texts synth.py reads from
@@ -353,9 +354,9 @@ def run(a):
     if missing:
         raise SystemExit(f"{sys.executable} lacks {', '.join(missing)}")
     import torch
-    gpus = torch.cuda.device_count() if not a.dry_run else 0
-    if not a.dry_run and gpus == 0:
-        raise SystemExit("no CUDA device: run on the GPU machine, or try --dry-run")
+    gpus = torch.cuda.device_count() if not a.dry_run and a.device == "cuda" else 0
+    if not a.dry_run and a.device == "cuda" and gpus == 0:
+        raise SystemExit("no CUDA device: run on the GPU machine, or try --dry-run (or --device cpu)")
 
     out = os.path.abspath(a.outdir)
     scratch = os.path.join(out, "scratch")
@@ -409,7 +410,8 @@ def run(a):
         left = a.minutes - (time.time() - started) / 60 - EXPORT_RESERVE_MINUTES
         if left < 1:
             raise SystemExit(f"{a.minutes} minutes leave {left:.1f} for training after the synthesis: ask for more")
-        train += ["--device", "cuda", "--bf16", *STAGE1, "--max-minutes", f"{left:.2f}"]
+        device = ["--device", "cuda", "--bf16"] if a.device == "cuda" else ["--device", "cpu"]
+        train += [*device, *STAGE1, "--max-minutes", f"{left:.2f}"]
         if a.steps:
             train[train.index("--steps") + 1] = str(a.steps)
     launcher = [py] if gpus <= 1 else [py, "-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={gpus}"]
@@ -451,6 +453,8 @@ def main(argv=None):
     r.add_argument("--dry-run", action="store_true", help="on the CPU: a few utterances, a few steps, the export")
     r.add_argument("--minutes", type=float, default=10.0, help="wall-clock budget of the whole job")
     r.add_argument("--size", default="tiny", choices=("tiny", "small", "base"))
+    r.add_argument("--device", default="cuda", choices=("cuda", "cpu"),
+                   help="cpu: the whole job on the CPU (one training thread), for a machine of many cores and no GPU")
     r.add_argument("--utterances", type=int, default=0, help="training lines to synthesise (default: 1,200 a core, "
                    "at most 30,000; 24 in a dry run)")
     r.add_argument("--steps", type=int, default=0, help="a step budget besides the minutes (default 16,000; 3 dry)")
