@@ -8,6 +8,7 @@ the size of the full model.
 """
 import argparse
 import hashlib
+import inspect
 import io
 import json
 import os
@@ -38,8 +39,10 @@ def export_exit(net, layer_ids):
     feats = torch.randn(1, 237, net.config["n_mels"])
     lengths = torch.tensor([237])
     buf = io.BytesIO()
+    # The TorchScript exporter, which PyTorch 2.9 and later no longer use unless asked (this graph's contract is its).
+    legacy = {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
     with torch.no_grad():
-        torch.onnx.export(exit_model, (feats, lengths), buf, opset_version=17,
+        torch.onnx.export(exit_model, (feats, lengths), buf, opset_version=17, **legacy,
                           input_names=["features", "feature_lengths"],
                           output_names=["log_probs", "log_prob_lengths"],
                           dynamic_axes={"features": {0: "batch", 1: "frames"}, "feature_lengths": {0: "batch"},

@@ -80,6 +80,17 @@ class EncoderLayer(nn.Module):
         return x + scale * self.drop(self.ff(self.norm2(x)))
 
 
+# Width presets (train.py --size) at the shipped depth, exits and front end: "tiny" is the shipped model's own width
+# (about 3.1M parameters with the 128-piece vocabulary), "small" about 15M and "base" about 38M, for machines that
+# have the compute and data to fill them. Only the width, the number of heads and the feed-forward size change, so
+# every exit, the exported graphs' inputs and outputs and models/MANIFEST.md's contract stay as they are.
+SIZES = {
+    "tiny": dict(d_model=144, heads=4, ff=576),
+    "small": dict(d_model=320, heads=4, ff=1280),
+    "base": dict(d_model=512, heads=8, ff=2048),
+}
+
+
 class CtcEncoder(nn.Module):
     def __init__(self, vocab_size, n_mels=80, d_model=144, heads=4, ff=576, layers=12, dropout=0.1,
                  stochastic_depth=0.1, subsampling=8):
@@ -104,7 +115,10 @@ class CtcEncoder(nn.Module):
         return x, out_lengths, pad_mask
 
     def head(self, x):
-        return F.log_softmax(self.ctc(self.final_norm(x)), dim=-1)
+        logits = self.ctc(self.final_norm(x))
+        if logits.dtype != torch.float32:  # under bf16 autocast (train.py --bf16): CTC wants float32 log-probabilities
+            logits = logits.float()
+        return F.log_softmax(logits, dim=-1)
 
     def forward(self, feats, lengths, exits, layer_ids=None):
         """Returns ({depth: log_probs [B, T', V]}, out_lengths). layer_ids selects which layers run (in order)."""

@@ -119,8 +119,11 @@ def render_festival(batch):
             for stretch, line, out in items:  # lines are normalised to a-z, apostrophes and spaces
                 f.write(f"(Parameter.set 'Duration_Stretch {stretch:.2f})\n"
                         f"(utt.save.wave (utt.synth (Utterance Text \"{line}\")) \"{out}\" 'riff)\n")
-        subprocess.run(["festival", "--batch", script], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       timeout=60 + 30 * len(items))
+        try:
+            subprocess.run(["festival", "--batch", script], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           timeout=60 + 30 * len(items))
+        except (OSError, subprocess.TimeoutExpired) as e:  # no festival here, or a batch that hangs
+            print(f"festival batch of {len(items)} lines in {voice}: {e}", flush=True)
 
 
 def coloured_noise(n, rng, exponent):
@@ -245,6 +248,8 @@ def main():
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--tune", type=int, default=200, help="held-out sentences for tuning the decoder's weights")
     p.add_argument("--dev-only", action="store_true", help="rebuild the development and tuning sets only")
+    p.add_argument("--dev-utterances", type=int, default=0,
+                   help="at most this many utterances in each development set (0: all; for quick trial runs)")
     a = p.parse_args()
     data = os.path.join(a.work, "data")
     os.makedirs(data, exist_ok=True)
@@ -256,6 +261,8 @@ def main():
                         ("dev_fsdd", [("fsdd", k, v) for k, v in fsdd_dev]),
                         ("dev_an4", [("an4", k, v) for k, v in an4_dev]),
                        ("tune_synth", [("tts", f"tune{i:04d}", l) for i, l in enumerate(lines.tune[: a.tune])])]:
+        if a.dev_utterances:
+            items = items[: a.dev_utterances]
         wav_dir = os.path.join(a.work, name)
         os.makedirs(wav_dir, exist_ok=True)
         jobs = [(kind, key, payload, a.seed * 1_000_003 + 7 + i, False) for i, (kind, key, payload) in enumerate(items)]

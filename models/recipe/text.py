@@ -10,6 +10,8 @@ import re
 from typing import NamedTuple
 
 SHARED = os.environ.get("GEARBOX_SHARED", os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared"))
+# Where Debian's fortunes and wamerican put their texts; gpu_job.py points it into the packages it unpacks.
+SYSTEM_SHARE = os.environ.get("GEARBOX_SYSTEM_SHARE", "/usr/share")
 ONES = "zero one two three four five six seven eight nine".split()
 TEENS = "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
 TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
@@ -65,7 +67,7 @@ def librispeech_lines():
 
 
 def fortune_lines():
-    for path in sorted(glob.glob("/usr/share/games/fortunes/*")):
+    for path in sorted(glob.glob(os.path.join(SYSTEM_SHARE, "games", "fortunes", "*"))):
         if path.endswith(".dat") or os.path.isdir(path) or "/off/" in path:
             continue
         try:
@@ -80,7 +82,7 @@ def fortune_lines():
 
 
 def dictionary_words():
-    path = "/usr/share/dict/american-english"
+    path = os.path.join(SYSTEM_SHARE, "dict", "american-english")
     if not os.path.exists(path):
         return []
     with open(path, encoding="utf-8", errors="ignore") as f:
