@@ -5,15 +5,15 @@
     python3 DIR/gpu_job.py run OUTDIR --dry-run                    anywhere: a few utterances, a few steps on the CPU
     python3 DIR/gpu_job.py run OUTDIR --device cpu                 the whole job on a machine of many cores, no GPU
 
-`pack` writes DIR (under 64 MiB; it prints the size): this script; recipe.tar.xz with the recipe's sources and the
-torchaudio stand-in (fallback/); shared-data.tar.xz with the real recordings and texts synth.py reads from
+`pack` writes DIR (under 64 MiB; it prints the size): this script; recipe.tar.xz with the recipe's sources;
+shared-data.tar.xz with the real recordings and texts synth.py reads from
 ../shared/data (FSDD, AN4, the LibriSpeech transcripts); and debs/, the Debian packages of the voices and texts the
 data are synthesised from (espeak-ng, flite, festival and the voices synth.py draws, fortunes, wamerican, sox) with
 every shared library their programs load other than the C library's, fetched with `apt-get download`. When they
 would not fit, festival and its voices are left out (it says so), and synth.py's festival lines are then skipped.
 
-`run` needs only Python 3 with PyTorch, ONNX, SentencePiece and NumPy (torchaudio when there is one, else the
-stand-in) and a Linux C library at least as new as the packages' (Debian 12's, glibc 2.36). It unpacks the packages
+`run` needs only Python 3 with PyTorch, torchaudio, ONNX, SentencePiece and NumPy (the GPU machines this project
+is lent have all five) and a Linux C library at least as new as the packages' (Debian 12's, glibc 2.36). It unpacks the packages
 with `dpkg -x` (or, without dpkg, its own reading of the .deb format) into a private prefix under OUTDIR, never
 into /; puts wrappers for espeak-ng, flite, festival, text2wave and sox first on PATH that set LD_LIBRARY_PATH,
 ESPEAK_DATA_PATH and festival's --libdir for those programs alone (PyTorch keeps the machine's own libraries); checks
@@ -154,7 +154,6 @@ def tree_key(root, names):
 def recipe_members():
     members = [(os.path.join(HERE, f), "recipe/" + f) for f in sorted(os.listdir(HERE))
                if f.endswith((".py", ".sh")) and os.path.isfile(os.path.join(HERE, f))]
-    members.append((os.path.join(HERE, "fallback"), "recipe/fallback"))
     return members
 
 
@@ -378,10 +377,10 @@ def run(a):
     env = dict(os.environ, PATH=bindir + os.pathsep + os.environ.get("PATH", ""),
                GEARBOX_SHARED=os.path.join(src, "shared"), GEARBOX_SYSTEM_SHARE=os.path.join(prefix, "usr", "share"),
                PYTHONUNBUFFERED="1")
-    if subprocess.run([sys.executable, "-c", "import torchaudio.functional"], capture_output=True).returncode != 0:
-        env["PYTHONPATH"] = os.path.join(recipe, "fallback") + (
-            os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-        say("no torchaudio here: synth.py uses recipe/fallback/torchaudio")
+    missing = [m for m in ("torch", "torchaudio.functional", "onnx", "sentencepiece", "numpy")
+               if subprocess.run([sys.executable, "-c", f"import {m}"], capture_output=True).returncode != 0]
+    if missing:
+        sys.exit(f"gpu_job.py run needs these Python modules, missing here: {', '.join(missing)}")
     with tempfile.TemporaryDirectory() as tmp:
         voices = check_voices(env, tmp)
     timings["unpack_s"] = round(time.time() - started, 1)
