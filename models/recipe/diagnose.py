@@ -10,7 +10,8 @@
                                          the character error rate, and the word error rate on the half of the
                                          sentences with fewer and with more BPE pieces per output frame
   python3 diagnose.py tune A B ...       greedy WER and CTC loss of every exit of the checkpoints work/A.pt,
-                                         work/B.pt, ... on the tuning set (work/tune_synth: held-out sentences
+                                         work/B.pt, ... (by truncation, or with the layers a continuous
+                                         training checkpoint's exits keep) on the tuning set (work/tune_synth: held-out sentences
                                          that are in no development set), how the recipe chooses between training
                                          variants without looking at the development sets
 """
@@ -135,8 +136,13 @@ def tune(work, names):
     print(f"tuning set: {len(split['texts'])} utterances; greedy WER (CTC loss) per exit")
     for name in names:
         net, ckpt = export.load_checkpoint(os.path.join(work, name + ".pt"))
-        exits = [2, 4, 6, 8, 10, 12] if len(net.layers) == 12 else [len(net.layers)]
-        res = train.evaluate(net, split, sp, exits)
+        if "exit_layers" in ckpt:  # continuous training's checkpoints: the exits it trains, the shipped layers
+            exit_layers = {int(d): ids for d, ids in ckpt["exit_layers"].items()}
+            res = {d: train.evaluate(net, split, sp, [len(ids)], layer_ids=ids)[len(ids)]
+                   for d, ids in sorted(exit_layers.items())}
+        else:
+            exits = [2, 4, 6, 8, 10, 12] if len(net.layers) == 12 else [len(net.layers)]
+            res = train.evaluate(net, split, sp, exits)
         print(f"{name} (step {ckpt['step']}): " + ", ".join(f"{d}: {w:.1%} ({l:.1f})" for d, (w, l) in res.items()))
 
 
