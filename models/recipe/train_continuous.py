@@ -12,13 +12,13 @@ reconstruct.py: weights, feature normalisation and configuration) and from that 
 manifest's `training`, which ship.py writes; for a manifest without one, the model card's figures for run.sh's two
 stages; `--base-steps`, `--base-train-seconds` and `--base-audio-seconds` override them).
 
-What it trains. The recipe's stage 2, unchanged but for the schedule: intermediate CTC at every exit (weight 0.5
-over the intermediate exits), stochastic depth 0.1, no dropout, SpecAugment (train.spec_augment), batches of up
+What it trains. The recipe's stage 2 but for the schedule and the distillation: intermediate CTC at every exit
+(weight 0.5 over the intermediate exits), the shallower exits' self-distillation from the full depth (weight 0.5,
+`--distill-weight`; 0 trains stage 2 unchanged), stochastic depth 0.1, no dropout, SpecAugment (train.spec_augment), batches of up
 to 4000 padded frames, gradient clipping at 5, AdamW (0.9/0.98, weight decay 0.01), on work/data/train.pt (written by
 synth.py). Each pass over the data is shuffled from (seed, pass number), so a resumed run sees the batches an
-unbroken one would have seen. `--distill-weight W` adds W times the shallower exits' self-distillation from the full
-depth (train.distillation_loss); it draws no random numbers, so a run with it sees the same batches and masks as one
-without, and the two compare at equal steps.
+unbroken one would have seen. The distillation term (train.distillation_loss) draws no random numbers, so a run with
+it sees the same batches and masks as one without, and the two compare at equal steps (the model card's comparison).
 
 The learning-rate schedule: cosine warm restarts (SGDR, Loshchilov and Hutter 2017), in cycles of a fixed number
 of steps (`--cycle-steps`, 10,000). Each cycle warms up linearly over `--warmup` steps (300, stage 2's) to its peak,
@@ -121,9 +121,9 @@ def parse_args(argv=None):
     p.add_argument("--max-frames", type=int, default=4000)
     p.add_argument("--inter-weight", type=float, default=0.5)
     p.add_argument("--stochastic-depth", type=float, default=0.1)
-    p.add_argument("--distill-weight", type=float, default=0.0,
+    p.add_argument("--distill-weight", type=float, default=0.5,
                    help="weight of the shallower exits' self-distillation from the full depth (train."
-                        "distillation_loss) added to the CTC loss; 0: none, the shipped recipe")
+                        "distillation_loss) added to the CTC loss (0.5 trained model version 6; 0: none)")
     p.add_argument("--dropout", type=float, default=0.0)
     p.add_argument("--no-spec-augment", action="store_true")
     p.add_argument("--save-minutes", type=float, default=5.0)
