@@ -14,29 +14,22 @@ import sys
 import tempfile
 import unittest
 
-import sentencepiece as spm
 import torch
 
 RECIPE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, RECIPE)
 import export  # noqa: E402
 import model as M  # noqa: E402
-import text  # noqa: E402
 import train  # noqa: E402
+from test_continuous import TEXTS, tiny_tokenizer  # noqa: E402
 
 SHIPPED = os.path.join(RECIPE, "..", "gearbox-en")
-TEXTS = [text.number_words(n) for n in range(120)]
 
 
 def tiny_work(work, utterances=40):
     """A work folder train.py can run on: a 40-piece tokenizer and random features with number texts."""
     os.makedirs(os.path.join(work, "data"), exist_ok=True)
-    corpus = os.path.join(work, "bpe.txt")
-    with open(corpus, "w") as f:
-        f.writelines(t + "\n" for t in TEXTS)
-    spm.SentencePieceTrainer.train(input=corpus, model_prefix=os.path.join(work, "bpe"), vocab_size=40,
-                                   model_type="bpe", character_coverage=1.0, pad_id=0, pad_piece="<blank>",
-                                   unk_id=1, bos_id=-1, eos_id=-1, num_threads=1, minloglevel=2)
+    tiny_tokenizer(work)
     g = torch.Generator().manual_seed(3)
     for split, n in (("train", utterances), ("dev_synth", 4)):
         frames = [int(v) for v in torch.randint(120, 260, (n,), generator=g)]
