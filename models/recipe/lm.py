@@ -134,7 +134,7 @@ def report(work, recipe_path, cmu_path, mixes, thresholds):
     vocabularies."""
     here = os.path.dirname(os.path.abspath(__file__))
     sets = [os.path.join(here, "work", s) for s in ("tune_synth", "dev_synth", "dev_fsdd", "dev_an4")] + \
-        [os.path.join(text.SHARED, "data", s) for s in ("commonvoice-dev", "mfa-spontaneous", "librivox-dev")]
+        [os.path.join(text.SHARED, "data", s) for s in text.REAL_DEV_SETS]
 
     def sentences(folder):
         with open(os.path.join(folder, "transcripts.tsv"), encoding="utf-8") as f:

@@ -71,6 +71,15 @@ def load_audio(path):
         raise RuntimeError(f"cannot decode {path}: {first}")
 
 
+def refuse_development_sets(root):
+    """Stops before reading a real development set (text.REAL_DEV_SETS, or a folder inside one) as training data."""
+    here = os.path.realpath(root)
+    for name in text.REAL_DEV_SETS:
+        held_out = os.path.realpath(os.path.join(text.SHARED, "data", name))
+        if here == held_out or here.startswith(held_out + os.sep):
+            raise SystemExit(f"{root} is the development set {name}, which is never trained on")
+
+
 def librispeech(root):
     """(key, audio path, raw transcript) for every utterance under a LibriSpeech split's folder, in key order."""
     items = []
@@ -166,6 +175,7 @@ def main():
     if len(a.root) != 1:
         raise SystemExit(f"one corpus folder, not {len(a.root)}")
     root = a.root[0]
+    refuse_development_sets(root)
     if a.corpus == "librispeech":
         items, name = librispeech(root), a.name or "librispeech_" + os.path.basename(os.path.normpath(root))
     else:

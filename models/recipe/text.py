@@ -10,6 +10,8 @@ import re
 from typing import NamedTuple
 
 SHARED = os.environ.get("GEARBOX_SHARED", os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared"))
+# The real recordings in ../shared/data kept for development only: never trained on, nor put in the LM's text.
+REAL_DEV_SETS = ("commonvoice-dev", "mfa-spontaneous", "librivox-dev")
 # Where Debian's fortunes and wamerican put their texts; gpu_job.py points it into the packages it unpacks.
 SYSTEM_SHARE = os.environ.get("GEARBOX_SYSTEM_SHARE", "/usr/share")
 ONES = "zero one two three four five six seven eight nine".split()

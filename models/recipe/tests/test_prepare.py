@@ -126,6 +126,17 @@ class PrepareTests(unittest.TestCase):
         self.assertGreater(float(x.abs().max()), 0.05)
 
 
+class DevelopmentSetTests(unittest.TestCase):
+
+    def test_the_real_development_sets_are_refused_as_training_data(self):
+        import text
+        for name in text.REAL_DEV_SETS:
+            with self.assertRaises(SystemExit) as refused:
+                prepare.refuse_development_sets(os.path.join(text.SHARED, "data", name, "audio", ".."))
+            self.assertIn(name, str(refused.exception))
+        prepare.refuse_development_sets(os.path.join(text.SHARED, "data", "librivox-dev-other"))  # a neighbour: fine
+
+
 class MergeTests(unittest.TestCase):
 
     def test_merge_joins_data_files_in_order_and_names_the_source_of_a_file_without_sources(self):
