@@ -56,13 +56,42 @@ def sinusoidal_positions(length, d_model, device):
     return torch.stack([angles.sin(), angles.cos()], dim=-1).reshape(length, d_model)
 
 
+class ConvModule(nn.Module):
+    """Conformer's convolution module (Gulati et al. 2020): LayerNorm, pointwise projection to twice the width, GLU,
+    depthwise convolution over time, normalisation, Swish, pointwise projection back. LayerNorm where the paper has
+    BatchNorm: an exit's output must not depend on what else is in the batch, and every weight must stay a named
+    tensor in the exported graphs for reconstruct.py (the exporter folds a BatchNorm into the convolution before it).
+    Padded frames are zeroed before the convolution, so that padding never leaks into an utterance's frames."""
+
+    def __init__(self, d_model, kernel, dropout):
+        super().__init__()
+        if kernel % 2 != 1:
+            raise ValueError(f"the convolution kernel must be odd (centred), was {kernel}")
+        self.norm = nn.LayerNorm(d_model)
+        self.pointwise1 = nn.Linear(d_model, 2 * d_model)
+        self.depthwise = nn.Conv1d(d_model, d_model, kernel, padding=kernel // 2, groups=d_model)
+        self.norm2 = nn.LayerNorm(d_model)
+        self.pointwise2 = nn.Linear(d_model, d_model)
+        self.drop = nn.Dropout(dropout)
+
+    def forward(self, x, pad_mask):
+        y = F.glu(self.pointwise1(self.norm(x)), dim=-1).masked_fill(pad_mask[..., None], 0.0)
+        y = self.depthwise(y.transpose(1, 2)).transpose(1, 2)
+        return self.drop(self.pointwise2(F.silu(self.norm2(y))))
+
+
 class EncoderLayer(nn.Module):
-    def __init__(self, d_model, heads, ff, dropout):
+    """A pre-LayerNorm Transformer layer: self-attention, then the feed-forward block. With conv_kernel > 0, a
+    Conformer-style convolution module between the two (the attention, convolution, feed-forward order of
+    Conformer without its macaron feed-forward halves), each a residual branch that stochastic depth scales alike."""
+
+    def __init__(self, d_model, heads, ff, dropout, conv_kernel=0):
         super().__init__()
         self.heads = heads
         self.norm1 = nn.LayerNorm(d_model)
         self.qkv = nn.Linear(d_model, 3 * d_model)
         self.proj = nn.Linear(d_model, d_model)
+        self.conv = ConvModule(d_model, conv_kernel, dropout) if conv_kernel > 0 else None
         self.norm2 = nn.LayerNorm(d_model)
         self.ff = nn.Sequential(nn.Linear(d_model, ff), nn.ReLU(), nn.Dropout(dropout), nn.Linear(ff, d_model))
         self.drop = nn.Dropout(dropout)
@@ -77,6 +106,8 @@ class EncoderLayer(nn.Module):
 
     def forward(self, x, pad_mask, scale=1.0):
         x = x + scale * self.drop(self.attention(self.norm1(x), pad_mask))
+        if self.conv is not None:
+            x = x + scale * self.conv(x, pad_mask)
         return x + scale * self.drop(self.ff(self.norm2(x)))
 
 
@@ -93,14 +124,16 @@ SIZES = {
 
 class CtcEncoder(nn.Module):
     def __init__(self, vocab_size, n_mels=80, d_model=144, heads=4, ff=576, layers=12, dropout=0.1,
-                 stochastic_depth=0.1, subsampling=8):
+                 stochastic_depth=0.1, subsampling=8, conv_kernel=0):
         super().__init__()
         self.config = dict(vocab_size=vocab_size, n_mels=n_mels, d_model=d_model, heads=heads, ff=ff, layers=layers,
                            dropout=dropout, stochastic_depth=stochastic_depth, subsampling=subsampling)
+        if conv_kernel:  # absent for the plain Transformer, so that its checkpoints' configurations stay as they were
+            self.config["conv_kernel"] = conv_kernel
         self.register_buffer("feat_mean", torch.zeros(n_mels))
         self.register_buffer("feat_istd", torch.ones(n_mels))
         self.frontend = ConvSubsampling(n_mels, d_model, factor=subsampling)
-        self.layers = nn.ModuleList(EncoderLayer(d_model, heads, ff, dropout) for _ in range(layers))
+        self.layers = nn.ModuleList(EncoderLayer(d_model, heads, ff, dropout, conv_kernel) for _ in range(layers))
         self.final_norm = nn.LayerNorm(d_model)
         self.ctc = nn.Linear(d_model, vocab_size)
         self.drop = nn.Dropout(dropout)

@@ -143,6 +143,9 @@ def load_exported(model_dir, stochastic_depth=0.1, dropout=0.0):
                   ff=tensors[f"layers.{layer_ids[0]}.ff.0.bias"].shape[0], layers=layer_ids[-1] + 1,
                   dropout=dropout, stochastic_depth=stochastic_depth,
                   subsampling=manifest["subsampling_factor"])
+    depthwise = tensors.get(f"layers.{layer_ids[0]}.conv.depthwise.weight")
+    if depthwise is not None:  # Conformer-style layers: the kernel from the depthwise convolution's shape
+        config["conv_kernel"] = depthwise.shape[-1]
     net = M.CtcEncoder(**config)
     state = net.state_dict()
     missing = [k for k in state if k not in tensors]

@@ -262,6 +262,8 @@ def main():
     p.add_argument("--init", default=None, help="start from this checkpoint's weights (fine-tuning)")
     p.add_argument("--dropout", type=float, default=0.1)
     p.add_argument("--no-spec-augment", action="store_true")
+    p.add_argument("--conv-kernel", type=int, default=0,
+                   help="a Conformer-style convolution module with this (odd) kernel in every layer; 0: none")
     p.add_argument("--eval-every", type=int, default=500)
     p.add_argument("--seed", type=int, default=1)
     a = p.parse_args()
@@ -294,7 +296,7 @@ def main():
               + (f", {ddp.world} processes" if ddp.enabled else ""), flush=True)
 
     net = M.CtcEncoder(sp.get_piece_size(), layers=a.layers, stochastic_depth=a.stochastic_depth, dropout=a.dropout,
-                       subsampling=a.subsampling, **M.SIZES[a.size])
+                       subsampling=a.subsampling, conv_kernel=a.conv_kernel, **M.SIZES[a.size])
     if a.init:
         net.load_state_dict(torch.load(a.init, map_location="cpu")["state"])
     else:

@@ -37,12 +37,12 @@ def tiny_tokenizer(folder):
     return spm.SentencePieceProcessor(model_file=os.path.join(folder, "bpe.model"))
 
 
-def tiny_encoder(vocab, heads=2, subsampling=8, seed=0):
+def tiny_encoder(vocab, heads=2, subsampling=8, seed=0, conv_kernel=0):
     """Untrained weights moved off their initial values, so that no two tensors are alike (LayerNorm's ones and
     zeros would be) and a mix-up between them would show."""
     torch.manual_seed(seed)
     net = M.CtcEncoder(vocab, n_mels=80, d_model=32, heads=heads, ff=48, layers=4, dropout=0.0,
-                       stochastic_depth=0.1, subsampling=subsampling)
+                       stochastic_depth=0.1, subsampling=subsampling, conv_kernel=conv_kernel)
     with torch.no_grad():
         for tensor in net.state_dict().values():
             tensor.add_(0.1 * torch.randn_like(tensor))
@@ -65,8 +65,8 @@ class ReconstructTests(unittest.TestCase):
         return out
 
     def test_export_then_reconstruct_gives_back_the_same_state_and_configuration(self):
-        for heads, subsampling in ((2, 8), (4, 4)):
-            net = tiny_encoder(self.sp.get_piece_size(), heads=heads, subsampling=subsampling)
+        for heads, subsampling, conv_kernel in ((2, 8, 0), (4, 4, 0), (2, 8, 7)):
+            net = tiny_encoder(self.sp.get_piece_size(), heads=heads, subsampling=subsampling, conv_kernel=conv_kernel)
             # Exit 3 keeps a subset of layers, as the shipped exits 4, 6 and 8 do.
             back, manifest = reconstruct.load_exported(
                 self.exported(net, {2: [0, 1], 3: [0, 1, 3], 4: [0, 1, 2, 3]}), stochastic_depth=0.1, dropout=0.0)
@@ -78,14 +78,16 @@ class ReconstructTests(unittest.TestCase):
             self.assertEqual(reconstruct.exit_layers(manifest), {2: [0, 1], 3: [0, 1, 3], 4: [0, 1, 2, 3]})
 
     def test_the_reconstructed_exits_compute_what_the_exported_ones_did(self):
-        net = tiny_encoder(self.sp.get_piece_size())
-        back, _ = reconstruct.load_exported(self.exported(net, {2: [0, 1], 4: [0, 1, 2, 3]}))
-        x, lengths = torch.randn(2, 130, 80), torch.tensor([130, 97])
-        with torch.no_grad():
-            for ids in ([0, 1], [0, 1, 2, 3], [0, 3]):
-                want, want_len = M.Exit(net, ids)(x, lengths)
-                got, got_len = M.Exit(back, ids)(x, lengths)
-                self.assertTrue(torch.equal(want, got) and torch.equal(want_len, got_len), f"layers {ids}")
+        for conv_kernel in (0, 7):
+            net = tiny_encoder(self.sp.get_piece_size(), conv_kernel=conv_kernel)
+            back, _ = reconstruct.load_exported(self.exported(net, {2: [0, 1], 4: [0, 1, 2, 3]}))
+            x, lengths = torch.randn(2, 130, 80), torch.tensor([130, 97])
+            with torch.no_grad():
+                for ids in ([0, 1], [0, 1, 2, 3], [0, 3]):
+                    want, want_len = M.Exit(net, ids)(x, lengths)
+                    got, got_len = M.Exit(back, ids)(x, lengths)
+                    self.assertTrue(torch.equal(want, got) and torch.equal(want_len, got_len),
+                                    f"layers {ids}, kernel {conv_kernel}")
 
     def test_a_layer_that_no_exit_keeps_is_reported_missing(self):
         net = tiny_encoder(self.sp.get_piece_size())

@@ -38,5 +38,32 @@ class FrontEndTests(unittest.TestCase):
             M.ConvSubsampling(80, 16, factor=2)
 
 
+class ConvolutionModuleTests(unittest.TestCase):
+
+    def test_an_utterance_decodes_the_same_alone_as_beside_a_longer_one(self):
+        for kernel in (0, 15):
+            torch.manual_seed(1)
+            net = M.CtcEncoder(32, d_model=32, heads=2, ff=48, layers=3, conv_kernel=kernel).eval()
+            short, long = torch.randn(1, 120, 80), torch.randn(1, 200, 80)
+            batch = torch.zeros(2, 200, 80)
+            batch[0, :120], batch[1] = short[0], long[0]
+            with torch.no_grad():
+                alone, n = net(short, torch.tensor([120]), {3})
+                together, lengths = net(batch, torch.tensor([120, 200]), {3})
+            frames = int(n[0])
+            self.assertEqual(int(lengths[0]), frames)
+            self.assertTrue(torch.allclose(alone[3][0], together[3][0, :frames], atol=1e-5), f"kernel {kernel}")
+
+    def test_the_plain_transformer_keeps_its_configuration_and_the_module_adds_its_weights(self):
+        plain, conformer = M.CtcEncoder(32, layers=2), M.CtcEncoder(32, layers=2, conv_kernel=15)
+        self.assertNotIn("conv_kernel", plain.config)
+        self.assertEqual(conformer.config["conv_kernel"], 15)
+        added = {k for k in conformer.state_dict()} - {k for k in plain.state_dict()}
+        self.assertEqual(sorted(added)[0], "layers.0.conv.depthwise.bias")
+        self.assertEqual(tuple(conformer.state_dict()["layers.0.conv.depthwise.weight"].shape), (144, 1, 15))
+        with self.assertRaises(ValueError):
+            M.CtcEncoder(32, layers=2, conv_kernel=4)
+
+
 if __name__ == "__main__":
     unittest.main()
