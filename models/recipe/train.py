@@ -32,6 +32,7 @@ import torch.nn.functional as F
 
 import model as M
 import text
+import voices
 
 BLANK = 0
 
@@ -264,6 +265,8 @@ def main():
     p.add_argument("--no-spec-augment", action="store_true")
     p.add_argument("--conv-kernel", type=int, default=0,
                    help="a Conformer-style convolution module with this (odd) kernel in every layer; 0: none")
+    p.add_argument("--voice-augment", type=float, default=0.0,
+                   help="share of each batch's utterances given voices.py's real-voice augmentation (0: none)")
     p.add_argument("--eval-every", type=int, default=500)
     p.add_argument("--seed", type=int, default=1)
     a = p.parse_args()
@@ -339,7 +342,11 @@ def main():
             if done() or (curriculum and step >= a.short_first_steps):
                 break
             idx = [pool[j] for j in batch]
-            x, lengths = collate(sub_feats, idx)
+            if not curriculum and a.voice_augment > 0:  # each rank its own draws, as for SpecAugment
+                gen = voices.generator(a.seed * 1_000_003 + ddp.rank, step)
+                x, lengths = collate(voices.batch(sub_feats, idx, gen, a.voice_augment), range(len(idx)))
+            else:
+                x, lengths = collate(sub_feats, idx)
             if not curriculum and not a.no_spec_augment:
                 x = spec_augment(x, lengths, mean, aug_rng)
             targets = torch.cat([sub_tokens[i] for i in idx])

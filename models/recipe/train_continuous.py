@@ -14,8 +14,11 @@ stages; `--base-steps`, `--base-train-seconds` and `--base-audio-seconds` overri
 
 What it trains. The recipe's stage 2 but for the schedule and the distillation: intermediate CTC at every exit
 (weight 0.5 over the intermediate exits), the shallower exits' self-distillation from the full depth (weight 0.5,
-`--distill-weight`; 0 trains stage 2 unchanged), stochastic depth 0.1, no dropout, SpecAugment (train.spec_augment), batches of up
-to 4000 padded frames, gradient clipping at 5, AdamW (0.9/0.98, weight decay 0.01), on work/data/train.pt (written by
+`--distill-weight`; 0 trains stage 2 unchanged), stochastic depth 0.1, no dropout, SpecAugment (train.spec_augment),
+optionally voices.py's real-voice augmentation of the features (vocal-tract length, tempo, equalisation, a noise
+floor) on a share `--voice-augment` of the utterances, drawn from (seed, step) and so again the same batches and
+masks as a run without it; batches of up to
+4000 padded frames, gradient clipping at 5, AdamW (0.9/0.98, weight decay 0.01), on work/data/train.pt (written by
 synth.py). Each pass over the data is shuffled from (seed, pass number), so a resumed run sees the batches an
 unbroken one would have seen. The distillation term (train.distillation_loss) draws no random numbers, so a run with
 it sees the same batches and masks as one without, and the two compare at equal steps (the model card's comparison).
@@ -58,6 +61,7 @@ import torch
 import model as M
 import reconstruct
 import train
+import voices
 
 CHECKPOINT = "continuous.pt"
 LOG = "continuous.log.jsonl"
@@ -126,6 +130,8 @@ def parse_args(argv=None):
                         "distillation_loss) added to the CTC loss (0.5 trained model version 6; 0: none)")
     p.add_argument("--dropout", type=float, default=0.0)
     p.add_argument("--no-spec-augment", action="store_true")
+    p.add_argument("--voice-augment", type=float, default=0.0,
+                   help="share of each batch's utterances given voices.py's real-voice augmentation (0: none)")
     p.add_argument("--save-minutes", type=float, default=5.0)
     p.add_argument("--eval-minutes", type=float, default=25.0, help="of training time between evaluations")
     p.add_argument("--no-initial-eval", action="store_true", help="skip the evaluation at a fresh run's start")
@@ -254,6 +260,7 @@ def run(a):
     write({"event": "resume" if resumed else "start", "step": step, "from": ckpt_path if resumed else source,
            "utterances": len(feats), "hours": round(sum(lengths) / 360000, 2), "schedule": schedule,
            "inter_weight": a.inter_weight, "stochastic_depth": a.stochastic_depth, "distill_weight": a.distill_weight,
+           "voice_augment": a.voice_augment,
            "exit_layers": {str(d): ids for d, ids in exit_layers.items()}})
     if not resumed and not a.no_initial_eval:
         evaluate("start")
@@ -268,7 +275,11 @@ def run(a):
                 lr = learning_rate(step, **schedule)
                 for group in opt.param_groups:
                     group["lr"] = lr
-                x, x_lengths = train.collate(feats, idx)
+                if a.voice_augment > 0:
+                    x, x_lengths = train.collate(
+                        voices.batch(feats, idx, voices.generator(a.seed, step), a.voice_augment), range(len(idx)))
+                else:
+                    x, x_lengths = train.collate(feats, idx)
                 if not a.no_spec_augment:
                     x = train.spec_augment(x, x_lengths, mean, rng)
                 targets = torch.cat([tokens[i] for i in idx])

@@ -124,11 +124,11 @@ class ContinuousTests(unittest.TestCase):
     def tearDown(self):
         shutil.rmtree(self.tmp)
 
-    def train(self, run_dir, steps):
+    def train(self, run_dir, steps, *options):
         # Batches of at most 800 frames: a few utterances each, so one pass over the data is several steps.
         args = continuous.parse_args(["--work", self.work, "--model", self.model, "--run-dir", run_dir,
                                       "--max-steps", str(steps), "--max-frames", "800", "--cycle-steps", "4",
-                                      "--warmup", "2", "--log-every", "1", "--no-initial-eval"])
+                                      "--warmup", "2", "--log-every", "1", "--no-initial-eval", *options])
         return continuous.run(args)
 
     def test_a_run_stopped_and_resumed_ends_where_an_unbroken_run_does(self):
@@ -152,6 +152,22 @@ class ContinuousTests(unittest.TestCase):
         with open(os.path.join(broken, continuous.LOG)) as f:
             events = [json.loads(line).get("event") for line in f]
         self.assertEqual([e for e in events if e], ["start", "stop", "resume", "stop"])
+
+    def test_the_real_voice_augmentation_resumes_exactly_and_changes_what_the_model_hears(self):
+        straight, broken = os.path.join(self.tmp, "straight"), os.path.join(self.tmp, "broken")
+        plain = os.path.join(self.tmp, "plain")
+        self.train(straight, 6, "--voice-augment", "1")
+        self.train(broken, 3, "--voice-augment", "1")
+        self.train(broken, 3, "--voice-augment", "1")
+        self.train(plain, 6)
+        a, b, c = (torch.load(os.path.join(d, continuous.CHECKPOINT)) for d in (straight, broken, plain))
+        for key, value in a["state"].items():
+            self.assertTrue(torch.equal(value, b["state"][key]), key)
+        self.assertFalse(torch.equal(a["state"]["ctc.weight"], c["state"]["ctc.weight"]))
+        self.assertNotAlmostEqual(a["audio_seconds"], c["audio_seconds"], places=2,
+                                  msg="tempo perturbation changes how many frames the model hears")
+        with open(os.path.join(straight, continuous.LOG)) as f:
+            self.assertEqual(json.loads(f.readline())["voice_augment"], 1.0)
 
     def test_a_fresh_run_starts_from_the_exported_weights(self):
         run_dir = os.path.join(self.tmp, "run")
