@@ -14,6 +14,11 @@
                                          training checkpoint's exits keep) on the tuning set (work/tune_synth: held-out sentences
                                          that are in no development set), how the recipe chooses between training
                                          variants without looking at the development sets
+  python3 diagnose.py tune --sets real A ...
+                                         the same on the real development sets (text.REAL_DEV_SETS: commonvoice-dev,
+                                         mfa-spontaneous, librivox-dev in ../shared/data, never trained on), read
+                                         once into work/data/real-NAME.pt; `--sets` takes any comma-separated
+                                         work/data split names and real set names ("real": all three)
 """
 import argparse
 import glob
@@ -28,7 +33,10 @@ import torch
 import torch.nn.functional as F
 
 import export
+import features
 import model as M
+import prepare
+import text
 import train
 
 
@@ -130,20 +138,54 @@ def errors(work):
                   f"{n / words:.1%} | {cer:.1%} | {wer_of[0]:.1%} | {wer_of[1]:.1%} |")
 
 
-def tune(work, names):
-    sp = spm.SentencePieceProcessor(model_file=os.path.join(work, "bpe.model"))
-    split = train.load_split(work, "tune_synth")
-    print(f"tuning set: {len(split['texts'])} utterances; greedy WER (CTC loss) per exit")
+def real_split(work, name):
+    """A real development set as a split ({"feats", "texts"}), its features computed once and kept in
+    work/data/real-NAME.pt; transcripts normalised as prepare.py normalises a corpus' (rows it cannot are left out).
+    For measuring only: prepare.py refuses these folders as training data."""
+    path = os.path.join(work, "data", f"real-{name}.pt")
+    if os.path.exists(path):
+        return torch.load(path)
+    folder = os.path.join(text.SHARED, "data", name)
+    feats, texts = [], []
+    with open(os.path.join(folder, "transcripts.tsv"), encoding="utf-8") as f:
+        for row in f:
+            rel, _, raw = row.rstrip("\n").partition("\t")
+            line = prepare.normalise(raw)
+            if line:
+                x = prepare.load_audio(os.path.join(folder, rel))
+                feats.append(features.log_mel(x).to(torch.float16)), texts.append(line)
+    split = {"feats": feats, "texts": texts}
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    torch.save(split, path)
+    return split
+
+
+def evaluation_sets(work, names):
+    out = []
     for name in names:
-        net, ckpt = export.load_checkpoint(os.path.join(work, name + ".pt"))
-        if "exit_layers" in ckpt:  # continuous training's checkpoints: the exits it trains, the shipped layers
-            exit_layers = {int(d): ids for d, ids in ckpt["exit_layers"].items()}
-            res = {d: train.evaluate(net, split, sp, [len(ids)], layer_ids=ids)[len(ids)]
-                   for d, ids in sorted(exit_layers.items())}
-        else:
-            exits = [2, 4, 6, 8, 10, 12] if len(net.layers) == 12 else [len(net.layers)]
-            res = train.evaluate(net, split, sp, exits)
-        print(f"{name} (step {ckpt['step']}): " + ", ".join(f"{d}: {w:.1%} ({l:.1f})" for d, (w, l) in res.items()))
+        for n in (text.REAL_DEV_SETS if name == "real" else [name]):
+            out.append((n, real_split(work, n) if n in text.REAL_DEV_SETS else train.load_split(work, n)))
+    return out
+
+
+def tune(work, names, sets=("tune_synth",)):
+    sp = spm.SentencePieceProcessor(model_file=os.path.join(work, "bpe.model"))
+    for set_name, split in evaluation_sets(work, sets):
+        print(f"{set_name}: {len(split['texts'])} utterances; greedy WER (CTC loss) per exit")
+        for name in names:
+            tune_one(work, name, split, sp)
+
+
+def tune_one(work, name, split, sp):
+    net, ckpt = export.load_checkpoint(os.path.join(work, name + ".pt"))
+    if "exit_layers" in ckpt:  # continuous training's checkpoints: the exits it trains, the shipped layers
+        exit_layers = {int(d): ids for d, ids in ckpt["exit_layers"].items()}
+        res = {d: train.evaluate(net, split, sp, [len(ids)], layer_ids=ids)[len(ids)]
+               for d, ids in sorted(exit_layers.items())}
+    else:
+        exits = [2, 4, 6, 8, 10, 12] if len(net.layers) == 12 else [len(net.layers)]
+        res = train.evaluate(net, split, sp, exits)
+    print(f"{name} (step {ckpt['step']}): " + ", ".join(f"{d}: {w:.1%} ({l:.1f})" for d, (w, l) in res.items()))
 
 
 def main():
@@ -151,7 +193,8 @@ def main():
     p.add_argument("--work", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "work"))
     p.add_argument("check", choices=["step", "ratio", "errors", "tune"])
     p.add_argument("args", nargs="*", help="ratio: vocabulary sizes (default 128); tune: checkpoint names")
-    a = p.parse_args()
+    p.add_argument("--sets", default="tune_synth", help="tune: comma-separated splits or real development sets")
+    a = p.parse_intermixed_args()
     if a.check == "step":
         print(f"{step_seconds():.3f} s per training step (1 thread)")
     elif a.check == "errors":
@@ -159,7 +202,7 @@ def main():
         errors(a.work)
     elif a.check == "tune":
         torch.set_num_threads(1)
-        tune(a.work, a.args or ["full"])
+        tune(a.work, a.args or ["full"], a.sets.split(","))
     else:
         for v in [int(v) for v in a.args] or [128]:
             mean, p90, top = pieces_per_frame(a.work, v)
